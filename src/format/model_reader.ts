@@ -20,12 +20,16 @@ import type {
   Tensor,
   TensorMap,
 } from '../ir/model.js';
+import { readAssociatedFiles } from './associated_files.js';
 import { FlatBufferBytes, type Table } from './checked_reader.js';
 
 /** The FlatBuffer file identifier of TFLite models. */
 export const TFLITE_FILE_IDENTIFIER = 'TFL3';
 
-/** Reads a model from its bytes. Throws ModelFormatError for a malformed file. */
+/**
+ * Reads a model (and the zip of associated files appended to it, if any) from its bytes,
+ * without graph-level checks (see loadModel). Throws ModelFormatError for a malformed file.
+ */
 export function readModel(bytes: Uint8Array): Model {
   const fb = new FlatBufferBytes(bytes);
   const root = fb.root(TFLITE_FILE_IDENTIFIER, '');
@@ -43,6 +47,12 @@ export function readModel(bytes: Uint8Array): Model {
   if (metadata) model.metadata = metadata.map(readMetadataEntry);
   const signatures = root.tables(7, 'signature_defs');
   if (signatures) model.signatureDefs = signatures.map(readSignatureDef);
+  // Whatever follows the FlatBuffer (and any external >2 GB buffer data) may be the zip of
+  // associated files that TFLite Metadata appends.
+  let end = fb.extent;
+  for (const b of model.buffers) if (b.offset > 1n) end = Math.max(end, Number(b.offset + b.size));
+  const files = readAssociatedFiles(bytes, end);
+  if (files) model.associatedFiles = files;
   return model;
 }
 

@@ -18,6 +18,7 @@ import type {
   Subgraph,
   Tensor,
 } from '../ir/model.js';
+import { writeAssociatedFilesZip } from './associated_files.js';
 import { TFLITE_FILE_IDENTIFIER } from './model_reader.js';
 
 type Offset = number;
@@ -74,7 +75,7 @@ function offsetVector(b: Builder, offsets: readonly Offset[]): Offset {
   return b.endVector();
 }
 
-/** Serializes a model to `.tflite` bytes (the FlatBuffer, then any trailer such as the zip). */
+/** Serializes a model to `.tflite` bytes: the FlatBuffer, then the zip of associated files if any. */
 export function writeModel(model: Model): Uint8Array {
   const b = new Builder(1 << 16);
   // Buffers first: the Builder fills back to front, so they land at the end of the file, where
@@ -118,10 +119,13 @@ export function writeModel(model: Model): Uint8Array {
   const root = b.endObject();
   b.finish(root, TFLITE_FILE_IDENTIFIER);
   const fb = b.asUint8Array();
-  if (!model.trailer || model.trailer.byteLength === 0) return fb.slice();
-  const out = new Uint8Array(fb.byteLength + model.trailer.byteLength);
+  if (!model.associatedFiles || model.associatedFiles.length === 0) return fb.slice();
+  // The associated files go in a stored zip after the FlatBuffer, with offsets counted from the
+  // start of the file, so the model file itself opens as a zip (as TFLite's extractor reads it).
+  const zip = writeAssociatedFilesZip(model.associatedFiles, fb.byteLength);
+  const out = new Uint8Array(fb.byteLength + zip.byteLength);
   out.set(fb, 0);
-  out.set(model.trailer, fb.byteLength);
+  out.set(zip, fb.byteLength);
   return out;
 }
 

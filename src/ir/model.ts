@@ -131,8 +131,15 @@ export interface Model {
   metadata?: MetadataEntry[];
   signatureDefs?: SignatureDef[];
   /**
-   * Bytes after the FlatBuffer (for example the zip archive of associated files that the
-   * TFLite Metadata writer appends). Kept so that a round trip preserves them.
+   * Files of the zip archive appended after the FlatBuffer (labels.txt, vocab.txt, ...), as
+   * TFLite Metadata's populator stores them; the writer appends them again as a stored zip.
+   * Other bytes after the FlatBuffer are not kept.
    */
-  trailer?: Uint8Array;
+  associatedFiles?: AssociatedFileData[];
+}
+
+/** One file of the zip archive appended to a model with metadata. */
+export interface AssociatedFileData {
+  name: string;
+  data: Uint8Array;
 }
