@@ -1,0 +1,5 @@
+/** Detection post-processing: the custom op TFLite_Detection_PostProcess. */
+import type { Kernel } from '../kernel.js';
+
+/** The kernels of this family, for registration. */
+export const detectionKernels: Kernel[] = [];

@@ -1,0 +1,5 @@
+/** Recurrent ops with state: SVDF, UNIDIRECTIONAL_SEQUENCE_LSTM. */
+import type { Kernel } from '../kernel.js';
+
+/** The kernels of this family, for registration. */
+export const rnnKernels: Kernel[] = [];

@@ -1,0 +1,6 @@
+/** Shape ops: RESHAPE, SQUEEZE, EXPAND_DIMS, SHAPE. */
+import type { Kernel } from '../kernel.js';
+import { expandDimsKernel, reshapeKernel, squeezeKernel } from './reshape.js';
+
+/** The kernels of this family, for registration. */
+export const shapeKernels: Kernel[] = [reshapeKernel, squeezeKernel, expandDimsKernel];
