@@ -30,7 +30,11 @@ export interface KernelTensor {
   /** Index in the subgraph's tensor list. */
   readonly index: number;
   readonly name: string;
-  readonly dtype: DType;
+  /**
+   * Element type. Prepare may set an output's dtype where TFLite's kernel does so (e.g. ADD
+   * makes its output type follow its inputs: LiteRT's add_quantized.bin relies on it).
+   */
+  dtype: DType;
   /** Current shape; producers set their outputs' shapes in prepare. */
   shape: number[];
   /** Quantization parameters, or null for a non-quantized tensor. */

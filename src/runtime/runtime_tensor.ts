@@ -23,7 +23,7 @@ export function byteSizeOf(dtype: DType, shape: readonly number[]): number {
 export class RuntimeTensor implements KernelTensor {
   readonly index: number;
   readonly name: string;
-  readonly dtype: DType;
+  dtype: DType;
   shape: number[];
   readonly quant: QuantParams | null;
   storage: StorageKind;
