@@ -1,0 +1,24 @@
+/**
+ * The single entry point for turning bytes into a checked model: read (bounds-checked
+ * FlatBuffer + associated files zip), verify (graph-level checks) and parse the TFLite
+ * Metadata if present, so that every later layer can trust the IR it gets.
+ */
+import type { Model } from '../ir/model.js';
+import { readModel } from './model_reader.js';
+import { type VerifyOptions, verifyModel } from './verifier.js';
+
+/** Options of loadModel. */
+export interface LoadOptions extends VerifyOptions {
+  /** Skip the graph-level checks (default false: verify). */
+  skipVerify?: boolean;
+}
+
+/**
+ * Returns the model read from `bytes`, verified. Throws ModelFormatError for a malformed file
+ * (naming the field) and LimitError for a tensor over `maxTensorBytes`.
+ */
+export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): Model {
+  const model = readModel(bytes);
+  if (!options.skipVerify) verifyModel(model, options);
+  return model;
+}
