@@ -70,7 +70,8 @@ export function decodeFlexBuffer(bytes: Uint8Array, path = 'custom_options'): Fl
       const out: FlexMap = {};
       for (let i = 0; i < length; i++) {
         const key = keyForIndex(i, r.dataView, r.offset, r.parentWidth, r.byteWidth);
-        out[key] = walk(ref.get(key), depth + 1);
+        // Reference.get accepts a key string for maps, though its typings only say number.
+        out[key] = walk((ref as unknown as { get(k: string): Reference }).get(key), depth + 1);
       }
       return out;
     }
