@@ -29,8 +29,8 @@ interface BuilderInternals {
   space: number;
 }
 
-/** Writes a [ubyte] vector whose data starts at a multiple of `alignment`. */
-function alignedByteVector(b: Builder, data: Uint8Array, alignment: number): Offset {
+/** Writes a [ubyte] vector whose data starts at a multiple of `alignment`; returns its offset. */
+export function alignedByteVector(b: Builder, data: Uint8Array, alignment: number): Offset {
   b.startVector(1, data.length, alignment);
   const inner = b as unknown as BuilderInternals;
   inner.space -= data.length;
@@ -39,13 +39,15 @@ function alignedByteVector(b: Builder, data: Uint8Array, alignment: number): Off
   return b.endVector();
 }
 
-function int32Vector(b: Builder, values: readonly number[]): Offset {
+/** Writes an [int] vector (also used for [uint]: same bits); returns its offset. */
+export function int32Vector(b: Builder, values: readonly number[]): Offset {
   b.startVector(4, values.length, 4);
   for (let i = values.length - 1; i >= 0; i--) b.addInt32(values[i]! | 0);
   return b.endVector();
 }
 
-function float32Vector(b: Builder, values: readonly number[]): Offset {
+/** Writes a [float] vector; returns its offset. */
+export function float32Vector(b: Builder, values: readonly number[]): Offset {
   b.startVector(4, values.length, 4);
   for (let i = values.length - 1; i >= 0; i--) b.addFloat32(values[i]!);
   return b.endVector();
@@ -69,7 +71,8 @@ function uint8Vector(b: Builder, values: readonly number[], alignment = 1): Offs
   return b.endVector();
 }
 
-function offsetVector(b: Builder, offsets: readonly Offset[]): Offset {
+/** Writes a vector of tables or strings from their offsets; returns its offset. */
+export function offsetVector(b: Builder, offsets: readonly Offset[]): Offset {
   b.startVector(4, offsets.length, 4);
   for (let i = offsets.length - 1; i >= 0; i--) b.addOffset(offsets[i]!);
   return b.endVector();
