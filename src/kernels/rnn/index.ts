@@ -1,5 +1,6 @@
 /** Recurrent ops with state: SVDF, UNIDIRECTIONAL_SEQUENCE_LSTM. */
 import type { Kernel } from '../kernel.js';
+import { svdfKernel } from './svdf.js';
 
 /** The kernels of this family, for registration. */
-export const rnnKernels: Kernel[] = [];
+export const rnnKernels: Kernel[] = [svdfKernel];
