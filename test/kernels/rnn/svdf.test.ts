@@ -226,7 +226,7 @@ describe('SVDF float32', () => {
       xs.map((x) => {
         it.input(0).set(x);
         it.invoke();
-        return Array.from(it.output(0).data);
+        return Array.from(it.output(0).data as Float32Array);
       });
     const first = run();
     expect(first[1]).not.toEqual(first[0]);
@@ -436,7 +436,7 @@ describe('SVDF int8 (int16 state)', () => {
       );
       let nonSaturated = 0;
       for (let t = 0; t < steps.length; t++) {
-        expect(Array.from(ours[t]![k]!), `${c.name}, step ${t}`).toEqual(Array.from(want[t]!));
+        expect(Array.from(ours[t]![k] as Int8Array), `${c.name}, step ${t}`).toEqual(Array.from(want[t]!));
         nonSaturated += Array.from(want[t]!).filter((v) => v > -128 && v < 127).length;
       }
       // The scales keep most outputs inside the int8 range, so the check is not vacuous.
