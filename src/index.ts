@@ -9,3 +9,26 @@ export type * from './ir/model.js';
 export * from './ir/dtype.js';
 export * from './ir/builtin_ops.js';
 export * from './ir/builtin_options.js';
+// Format layer: loading (read + verify + metadata check), verifier, metadata, associated files,
+// FlexBuffers custom options; model statistics (MACs, parameters).
+export { loadModel, type LoadOptions } from './format/load_model.js';
+export {
+  verifyModel,
+  tensorByteSize,
+  DEFAULT_MAX_TENSOR_BYTES,
+  TFLITE_SCHEMA_VERSION,
+  type VerifyOptions,
+} from './format/verifier.js';
+export * from './format/metadata.js';
+export { metadataToJson, minParserVersion, shortestFloat32, type Json } from './format/metadata_json.js';
+export * from './format/model_metadata.js';
+export {
+  decodeFlexBuffer,
+  encodeFlexBuffer,
+  decodeCustomOptions,
+  setCustomOptions,
+  customOptionsOf,
+  type FlexValue,
+  type FlexMap,
+} from './format/flexbuffers.js';
+export * from './ir/model_stats.js';
