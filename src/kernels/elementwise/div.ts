@@ -1,0 +1,220 @@
+/**
+ * DIV with broadcasting and fused activations (TFLite `kernels/div.cc`, `reference/div.h`).
+ *
+ * dtypes:
+ * - float32: a / b (division by zero gives +-inf or NaN, clamped by the activation);
+ * - int32: C++ integer division (truncation toward zero); a zero divisor is an error at eval, as
+ *   in TFLite;
+ * - quantized uint8 / int8 (and int16 with broadcasting): TFLite's `DivElementwise`: the divisor
+ *   (offset-corrected, made positive) is inverted with `GetReciprocal` in Q0.31, the dividend is
+ *   normalized by its leading sign bits, and the quotient is rescaled with s_a / (s_b * s_y);
+ * - quantized int16 without broadcasting: TFLite's `EvalDiv16AffineFloat`, which dequantizes,
+ *   divides in float32 and requantizes (round half away from zero).
+ * Quantized divisors equal to their zero point are an error at eval, as in TFLite.
+ *
+ * Float error bound: the double quotient of two float32 values rounded to float32 is the
+ * correctly rounded float32 quotient (double rounding is innocuous for division): exact.
+ */
+import { InputError } from '../../errors.js';
+import type { TypedArray } from '../../ir/dtype.js';
+import { type Kernel, type KernelNode, input, optionsOf, output, unsupported } from '../kernel.js';
+import {
+  calculateActivationRangeFloat,
+  calculateActivationRangeQuantized,
+} from '../internal/activation_range.js';
+import { countLeadingSignBits } from '../internal/fixed_point.js';
+import {
+  multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplierGreaterThanOne,
+  multiplyByQuantizedMultiplierSmallerThanOneExp,
+} from '../internal/multiply_by_quantized_multiplier.js';
+import { getReciprocal, quantizeMultiplier } from '../internal/quantize_multiplier.js';
+import { castToInt32Saturating, roundHalfAwayFromZero } from '../internal/rounding.js';
+import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { expectSameDtype, intActivationRange, isQuantized, prepareBroadcast, tensorQuant } from './common.js';
+
+interface DivData {
+  plan: BroadcastPlan;
+  row: BinaryRow;
+  /** Value of the divisor that means zero (0, or the zero point of a quantized divisor); null: no check. */
+  zero: number | null;
+}
+
+function floatRow(lo: number, hi: number): BinaryRow {
+  return (a, ia, sa, b, ib, sb, y, iy, n) => {
+    const A = a as Float32Array;
+    const B = b as Float32Array;
+    const Y = y as Float32Array;
+    for (let i = 0; i < n; i++, ia += sa, ib += sb) {
+      const v = A[ia]! / B[ib]!;
+      Y[iy + i] = v < lo ? lo : v > hi ? hi : v;
+    }
+  };
+}
+
+function int32Row(lo: number, hi: number): BinaryRow {
+  return (a, ia, sa, b, ib, sb, y, iy, n) => {
+    const A = a as Int32Array;
+    const B = b as Int32Array;
+    const Y = y as Int32Array;
+    for (let i = 0; i < n; i++, ia += sa, ib += sb) {
+      const v = (A[ia]! / B[ib]!) | 0; // truncation toward zero; INT32_MIN / -1 wraps
+      Y[iy + i] = v < lo ? lo : v > hi ? hi : v;
+    }
+  };
+}
+
+/** TFLite's quantized `DivElementwise` on offset-corrected values. */
+function quantRow(
+  in1Offset: number,
+  in2Offset: number,
+  outOffset: number,
+  multiplier: number,
+  shift: number,
+  lo: number,
+  hi: number,
+): BinaryRow {
+  return (a, ia, sa, b, ib, sb, y, iy, n) => {
+    const A = a as Int16Array; // Int8Array / Uint8Array / Int16Array at run time
+    const B = b as Int16Array;
+    const Y = y as Int16Array;
+    for (let i = 0; i < n; i++, ia += sa, ib += sb) {
+      let x1 = A[ia]! + in1Offset;
+      let x2 = B[ib]! + in2Offset;
+      if (x2 < 0) {
+        // The reciprocal must be positive: move the sign to the dividend.
+        x1 = -x1;
+        x2 = -x2;
+      }
+      const recip = getReciprocal(x2, 31);
+      const headroom = countLeadingSignBits(x1);
+      const unscaled = multiplyByQuantizedMultiplierGreaterThanOne(x1, recip.reciprocal, headroom);
+      const totalShift = shift - recip.numBitsOverUnit - headroom;
+      // TFLite calls the "smaller than one" form; a positive total shift (never seen in practice)
+      // would be undefined there, we left-shift instead.
+      const q =
+        totalShift <= 0
+          ? multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, multiplier, totalShift)
+          : multiplyByQuantizedMultiplier(unscaled, multiplier, totalShift);
+      const v = outOffset + q;
+      Y[iy + i] = v < lo ? lo : v > hi ? hi : v;
+    }
+  };
+}
+
+/** TFLite's `EvalDiv16AffineFloat` (int16, same shapes): dequantize, divide in float32, requantize. */
+function int16AffineFloatRow(
+  s1: number,
+  zp1: number,
+  s2: number,
+  zp2: number,
+  so: number,
+  zpo: number,
+  lo: number,
+  hi: number,
+): BinaryRow {
+  const f = Math.fround;
+  return (a, ia, sa, b, ib, sb, y, iy, n) => {
+    const A = a as Int16Array;
+    const B = b as Int16Array;
+    const Y = y as Int16Array;
+    for (let i = 0; i < n; i++, ia += sa, ib += sb) {
+      const lhs = f((A[ia]! - zp1) * s1);
+      const rhs = f((B[ib]! - zp2) * s2);
+      let q: number;
+      if (rhs === 0) {
+        q = lhs >= 0 ? hi : lo;
+      } else {
+        q = castToInt32Saturating(roundHalfAwayFromZero(f(f(lhs / rhs) / so))) + zpo;
+        q = q < lo ? lo : q > hi ? hi : q;
+      }
+      Y[iy + i] = q;
+    }
+  };
+}
+
+/** True when two shapes are equal once the shorter is left-padded with 1s (TFLite's kNonBroadcast). */
+function sameExtendedShape(a: readonly number[], b: readonly number[]): boolean {
+  const rank = Math.max(a.length, b.length);
+  for (let i = 0; i < rank; i++) {
+    if ((a[a.length - rank + i] ?? 1) !== (b[b.length - rank + i] ?? 1)) return false;
+  }
+  return true;
+}
+
+function prepareDiv(node: KernelNode): DivData {
+  const a = input(node, 0);
+  const b = input(node, 1);
+  const y = output(node, 0);
+  const dtype = expectSameDtype(node, a, b, ['float32', 'int32', 'uint8', 'int8', 'int16']);
+  y.dtype = dtype;
+  const plan = prepareBroadcast(node, [a, b], y);
+  const act = optionsOf(node, 'DivOptions').fusedActivationFunction;
+  if (dtype === 'float32') {
+    const r = calculateActivationRangeFloat(act);
+    return { plan, row: floatRow(r.min, r.max), zero: null };
+  }
+  if (dtype === 'int32') {
+    const [lo, hi] = intActivationRange(act, 'int32');
+    return { plan, row: int32Row(lo, hi), zero: 0 };
+  }
+  if (!isQuantized(a) || !isQuantized(b) || !isQuantized(y)) {
+    throw unsupported(node, `${dtype} DIV needs quantized inputs and output`);
+  }
+  const q1 = tensorQuant(a);
+  const q2 = tensorQuant(b);
+  const qo = tensorQuant(y);
+  const range = calculateActivationRangeQuantized(
+    act,
+    dtype as 'uint8' | 'int8' | 'int16',
+    qo.scale,
+    qo.zeroPoint,
+  );
+  if (dtype === 'int16' && sameExtendedShape(a.shape, b.shape)) {
+    return {
+      plan,
+      row: int16AffineFloatRow(
+        q1.scale,
+        q1.zeroPoint,
+        q2.scale,
+        q2.zeroPoint,
+        qo.scale,
+        qo.zeroPoint,
+        range.min,
+        range.max,
+      ),
+      zero: q2.zeroPoint,
+    };
+  }
+  const f = Math.fround;
+  const { multiplier, shift } = quantizeMultiplier(f(q1.scale / f(q2.scale * qo.scale)));
+  return {
+    plan,
+    row: quantRow(-q1.zeroPoint, -q2.zeroPoint, qo.zeroPoint, multiplier, shift, range.min, range.max),
+    zero: q2.zeroPoint,
+  };
+}
+
+/** Throws InputError when any divisor element equals `zero` (TFLite's CheckNonZero). */
+export function checkNoZeroDivisor(node: KernelNode, divisor: TypedArray, zero: number): void {
+  const d = divisor as Int32Array;
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] === zero) {
+      throw new InputError(
+        `node ${node.index} (${node.op}): division by zero (divisor element ${i}); ` +
+          'integer division is undefined for a zero divisor — check the model input',
+      );
+    }
+  }
+}
+
+/** DIV: y = activation(a / b). */
+export const divKernel: Kernel<DivData> = {
+  op: 'DIV',
+  prepare: prepareDiv,
+  eval(node, d) {
+    const b = input(node, 1).data;
+    if (d.zero !== null) checkNoZeroDivisor(node, b, d.zero);
+    walkBinary(d.plan, input(node, 0).data, b, output(node, 0).data, d.row);
+  },
+};
