@@ -240,6 +240,16 @@ function describedFiles(meta: ModelMetadata): Map<string, AssociatedFile> {
   return map;
 }
 
+/** FlexBuffers values with float32 numbers shown as their shortest decimal (0.6, not 0.6000000238418579). */
+function readableFlex(v: FlexValue): FlexValue {
+  if (typeof v === 'number') return shortestFloat32(v);
+  if (Array.isArray(v)) return v.map(readableFlex);
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, readableFlex(x)]));
+  }
+  return v;
+}
+
 const LINE_FILES = new Set<string | number>(['TENSOR_AXIS_LABELS', 'TENSOR_VALUE_LABELS', 'VOCABULARY']);
 
 /** Options of buildInspectReport. */
@@ -275,7 +285,9 @@ export function buildInspectReport(
         inputs: op.inputs.slice(),
         outputs: op.outputs.slice(),
         options: optionsReport(op),
-        customOptions: decodeCustomOptions(op, `subgraphs[${si}].operators[${k}].custom_options`) ?? null,
+        customOptions: readableFlex(
+          decodeCustomOptions(op, `subgraphs[${si}].operators[${k}].custom_options`) ?? null,
+        ),
         macs: stats.subgraphs[si]!.macsPerOp[k]!,
       };
     }),

@@ -125,7 +125,12 @@ describe.skipIf(!HAVE_FIXTURES)('inspect on MobileNet v1 0.25/224 quant', () => 
     const post = r.subgraphs[0]!.operators[63]!;
     expect(post.op).toBe('TFLite_Detection_PostProcess');
     expect(post.custom).toBe(true);
-    expect(post.customOptions).toMatchObject({ num_classes: 90, max_detections: 10 });
+    expect(post.customOptions).toMatchObject({
+      num_classes: 90,
+      max_detections: 10,
+      nms_iou_threshold: 0.6,
+      nms_score_threshold: 1e-8,
+    });
     expect(r.associatedFiles[0]).toMatchObject({
       name: 'labelmap.txt',
       type: 'TENSOR_VALUE_LABELS',
