@@ -10,11 +10,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { CliCommand, CliContext } from './command.js';
+import { classifyCommand } from './commands/classify.js';
 import { inspectCommand } from './commands/inspect.js';
 import { type CliIO, processIO } from './io.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly CliCommand[] = [inspectCommand];
+const COMMANDS: readonly CliCommand[] = [inspectCommand, classifyCommand];
 
 const VERSION = '0.1.0';
 
