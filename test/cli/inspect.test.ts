@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyOptionsText } from '../../src/cli/commands/inspect.js';
-import type { InspectReport } from '../../src/cli/inspect_report.js';
+import { keyOptionsText, renderInspectText } from '../../src/cli/commands/inspect.js';
+import { type InspectReport, buildInspectReport } from '../../src/cli/inspect_report.js';
+import { TfliteError } from '../../src/errors.js';
+import { loadModel } from '../../src/format/load_model.js';
 import { captureIO } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
 import { writeModel } from '../../src/format/model_writer.js';
-import { HAVE_FIXTURES, fixturePath } from '../support/fixtures.js';
+import { HAVE_FIXTURES, allFixtureModels, fixturePath, readFixture } from '../support/fixtures.js';
 import { buildMobileNetV1 } from '../format/helpers/mobilenet.js';
 import { ModelBuilder } from '../format/helpers/model_builder.js';
 
@@ -139,7 +141,6 @@ describe.skipIf(!HAVE_FIXTURES)('inspect on MobileNet v1 0.25/224 quant', () => 
   });
 
   it('every fixture model inspects with exit code 0 in text and JSON', async () => {
-    const { allFixtureModels } = await import('../support/fixtures.js');
     for (const rel of allFixtureModels()) {
       const text = await cli('inspect', fixturePath(rel));
       expect(text.code, `${rel}: ${text.stderr}`).toBe(0);
@@ -150,6 +151,33 @@ describe.skipIf(!HAVE_FIXTURES)('inspect on MobileNet v1 0.25/224 quant', () => 
       expect((JSON.parse(json.stdout) as InspectReport).subgraphs.length).toBeGreaterThan(0);
     }
   }, 60_000);
+});
+
+describe.skipIf(!HAVE_FIXTURES)('inspect on damaged models', () => {
+  it('500 seeded byte mutations of small fixtures: a report or a typed error, never an internal error', () => {
+    const models = allFixtureModels()
+      .map((rel) => readFixture(rel))
+      .filter((b) => b.length < 400_000);
+    let s = 12345;
+    const rand = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    let reports = 0;
+    for (let i = 0; i < 500; i++) {
+      const bytes = models[Math.floor(rand() * models.length)]!.slice();
+      for (let f = 0; f < 4; f++)
+        bytes[Math.floor(rand() * Math.min(bytes.length, 4096))] = Math.floor(rand() * 256);
+      try {
+        const report = buildInspectReport(loadModel(bytes), 'm.tflite', bytes.length);
+        renderInspectText(report);
+        reports++;
+      } catch (e) {
+        expect(e, String(e)).toBeInstanceOf(TfliteError);
+      }
+    }
+    expect(reports).toBeGreaterThan(10);
+  });
 });
 
 describe('inspect on models built with the writer', () => {
