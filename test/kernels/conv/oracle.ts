@@ -249,3 +249,44 @@ export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
   return worst;
 }
+
+/** TFLite SymmetricQuantizeFloats, written out: scale = max|v| / 127, q = round(v * 127 / max|v|). */
+export function symmetricQuantize(values: ArrayLike<number>): { q: number[]; scale: number } {
+  const f = Math.fround;
+  let range = 0;
+  for (let i = 0; i < values.length; i++) range = Math.max(range, Math.abs(values[i]!));
+  if (range === 0) return { q: Array.from(values, () => 0), scale: 1 };
+  const inv = f(127 / range);
+  return {
+    q: Array.from(values, (v) => Math.max(-127, Math.min(127, roundAway(f(v * inv))))),
+    scale: f(range / 127),
+  };
+}
+
+/** TFLite AsymmetricQuantizeFloats, written out: [min(0, lo), max(0, hi)] onto [-128, 127]. */
+export function asymmetricQuantize(values: ArrayLike<number>): {
+  q: number[];
+  scale: number;
+  offset: number;
+} {
+  const f = Math.fround;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]!);
+    hi = Math.max(hi, values[i]!);
+  }
+  if (lo === hi) return { q: Array.from(values, () => 0), scale: 1, offset: 0 };
+  const scale = (hi - lo) / 255;
+  const fromMin = -128 - lo / scale;
+  const fromMax = 127 - hi / scale;
+  const zpd = 128 + Math.abs(lo / scale) < 127 + Math.abs(hi / scale) ? fromMin : fromMax;
+  const offset = zpd <= -128 ? -128 : zpd >= 127 ? 127 : roundAway(zpd);
+  const s = f(scale);
+  const inv = f(1 / s);
+  return {
+    q: Array.from(values, (v) => Math.max(-128, Math.min(127, roundAway(f(offset + f(v * inv)))))),
+    scale: s,
+    offset,
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * DEPTHWISE_CONV_2D: each input channel ic is convolved with its own `depthMultiplier` filters;
+ * output channel oc = ic * depthMultiplier + m:
+ *   y[b, oy, ox, oc] = act(bias[oc] + sum over fy, fx of
+ *     x[b, oy*sh - padH + fy*dh, ox*sw - padW + fx*dw, ic] * w[0, fy, fx, oc])
+ * with positions outside the image skipped. Filter [1, fh, fw, outC], NHWC.
+ *
+ * The loop is direct (no im2col): per output pixel the in-image taps are listed once (input and
+ * weight offsets), then each output channel sums over them with one accumulator.
+ * - float32: double accumulation, one rounding to float32 (relative error <= 1e-6 on
+ *   well-conditioned outputs).
+ * - uint8 (filter zero point), int8 per-channel / per-tensor, int16 x int8 (int64 or int32 bias):
+ *   exact integer sums and TFLite's requantization, bit-exact with reference_ops::DepthwiseConv
+ *   (kAwayFromZero rounding) and reference_integer_ops::DepthwiseConvPerChannel.
+ * - hybrid (float activations, int8 weights): per-batch asymmetric input quantization and
+ *   y = float(acc) * (channel_scale * input_scale) + bias in float32, as TFLite's
+ *   DepthwiseConvHybridPerChannel. A one-scale filter is broadcast to every channel.
+ *
+ * The depth multiplier is taken from the shapes (outC / inC); a non-zero `depthMultiplier` option
+ * must agree, as TFLite checks.
+ */
+import { calculateActivationRangeFloat } from '../internal/activation_range.js';
+import { asymmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
+import { numElements } from '../internal/shape.js';
+import {
+  type EvalContext,
+  type InitContext,
+  type Kernel,
+  type KernelNode,
+  type PrepareContext,
+  expectDtype,
+  expectRank,
+  input,
+  optionsOf,
+  output,
+  shapeError,
+  unsupported,
+} from '../kernel.js';
+import type { QuantizedData } from './im2col.js';
+import { type Requant, biasAsFloat64, convRequant, quantOf, requantizeRows } from './requantize.js';
+import { int16View, packWeightsInt16, scratchF64, scratchI32, scratchI8 } from './scratch.js';
+import { type Window2D, window2D } from './window.js';
+
+type DepthwisePath = 'float' | 'quantized' | 'hybrid';
+
+interface DepthwiseData {
+  path: DepthwisePath;
+  w: Window2D;
+  outC: number;
+  multiplier: number;
+  lo: number;
+  hi: number;
+  /** Int32 scratch: input and weight offsets of the in-image taps of one pixel. */
+  tapsHandle: number;
+  /** Float64 scratch of outC accumulators (quantized / hybrid). */
+  accHandle: number;
+  quantInputHandle: number;
+  weightsHandle: number;
+  weightsPersistent: boolean;
+  filterZeroPoint: number;
+  rq: Requant | null;
+  bias: Float64Array | null;
+  filterScales: Float32Array;
+}
+
+export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
+  op: 'DEPTHWISE_CONV_2D',
+  prepare(node: KernelNode, ctx: PrepareContext): DepthwiseData {
+    const x = input(node, 0);
+    const filter = input(node, 1);
+    const bias = node.inputs[2] ?? null;
+    const y = output(node, 0);
+    const opts = optionsOf(node, 'DepthwiseConv2DOptions');
+    expectRank(node, x, 4, 'input');
+    expectRank(node, filter, 4, 'filter');
+    const [one, fh, fw, outC] = filter.shape as [number, number, number, number];
+    if (one !== 1)
+      throw shapeError(node, `filter must have shape [1, h, w, channels], has [${filter.shape}]`);
+    const w = window2D(node, x, fh, fw, {
+      padding: opts.padding,
+      strideH: opts.strideH,
+      strideW: opts.strideW,
+      dilationH: opts.dilationHFactor,
+      dilationW: opts.dilationWFactor,
+    });
+    if (w.inC < 1 || outC % w.inC !== 0) {
+      throw shapeError(node, `filter channels ${outC} are not a multiple of the input channels ${w.inC}`);
+    }
+    const multiplier = outC / w.inC;
+    if (opts.depthMultiplier !== 0 && opts.depthMultiplier !== multiplier) {
+      throw shapeError(
+        node,
+        `depth_multiplier ${opts.depthMultiplier} disagrees with the shapes (${w.inC} -> ${outC} channels)`,
+      );
+    }
+    if (bias && numElements(bias.shape) !== outC) {
+      throw shapeError(node, `bias [${bias.shape}] must have ${outC} elements (one per output channel)`);
+    }
+    y.shape = [w.batches, w.outH, w.outW, outC];
+
+    let path: DepthwisePath;
+    if (x.dtype === 'float32' && filter.dtype === 'float32') path = 'float';
+    else if (x.dtype === 'float32' && filter.dtype === 'int8') path = 'hybrid';
+    else if (x.dtype === 'uint8' || x.dtype === 'int8' || x.dtype === 'int16') path = 'quantized';
+    else throw unsupported(node, `input ${x.dtype} with filter ${filter.dtype}`);
+
+    const data: DepthwiseData = {
+      path,
+      w,
+      outC,
+      multiplier,
+      lo: -Infinity,
+      hi: Infinity,
+      tapsHandle: ctx.requestScratch(fh * fw * 2 * 4),
+      accHandle: -1,
+      quantInputHandle: -1,
+      weightsHandle: -1,
+      weightsPersistent: false,
+      filterZeroPoint: 0,
+      rq: null,
+      bias: null,
+      filterScales: new Float32Array(0),
+    };
+    if (path === 'float') {
+      expectDtype(node, y, ['float32'], 'output');
+      if (bias) expectDtype(node, bias, ['float32'], 'bias');
+      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
+      data.lo = r.min;
+      data.hi = r.max;
+      return data;
+    }
+    const weightBytes = fh * fw * outC * 2;
+    data.weightsPersistent = filter.isConst;
+    data.weightsHandle = filter.isConst
+      ? ctx.requestPersistent(weightBytes)
+      : ctx.requestScratch(weightBytes);
+    data.accHandle = ctx.requestScratch(outC * 8);
+    if (path === 'hybrid') {
+      expectDtype(node, y, ['float32'], 'output');
+      if (bias) expectDtype(node, bias, ['float32'], 'bias');
+      const fq = quantOf(node, filter, 'filter');
+      if (fq.scale.length !== 1 && fq.scale.length !== outC) {
+        throw unsupported(node, `filter has ${fq.scale.length} scales for ${outC} output channels`);
+      }
+      data.filterScales = Float32Array.from(
+        { length: outC },
+        (_, c) => fq.scale[fq.scale.length === 1 ? 0 : c]!,
+      );
+      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
+      data.lo = r.min;
+      data.hi = r.max;
+      data.quantInputHandle = ctx.requestScratch(w.inH * w.inW * w.inC);
+      return data;
+    }
+    expectDtype(node, filter, [x.dtype === 'uint8' ? 'uint8' : 'int8'], 'filter');
+    expectDtype(node, y, [x.dtype], 'output');
+    // TFLite's 16x8 depthwise kernel takes an int64 bias only (CONV_2D also accepts int32).
+    if (bias) expectDtype(node, bias, x.dtype === 'int16' ? ['int64'] : ['int32'], 'bias');
+    data.rq = convRequant(node, x, filter, y, bias, outC, 3, opts.fusedActivationFunction);
+    data.filterZeroPoint = data.rq.filterZeroPoint;
+    if (bias?.isConst) data.bias = biasAsFloat64(bias);
+    return data;
+  },
+
+  init(node: KernelNode, d: DepthwiseData, ctx: InitContext): void {
+    if (d.weightsPersistent) {
+      packWeightsInt16(
+        input(node, 1).data as Int8Array | Uint8Array,
+        d.filterZeroPoint,
+        int16View(ctx.persistent(d.weightsHandle)),
+      );
+    }
+  },
+
+  eval(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void {
+    if (d.path === 'float') evalFloat(node, d, ctx);
+    else evalInteger(node, d, ctx);
+  },
+};
+
+/**
+ * Lists the in-image taps of output pixel (b, oy, ox) into `taps` as pairs (input element offset,
+ * weight element offset) and returns their count.
+ */
+function listTaps(w: Window2D, outC: number, b: number, oy: number, ox: number, taps: Int32Array): number {
+  const y0 = oy * w.strideH - w.padH;
+  const x0 = ox * w.strideW - w.padW;
+  let n = 0;
+  for (let fy = 0; fy < w.filterH; fy++) {
+    const iy = y0 + fy * w.dilationH;
+    if (iy < 0 || iy >= w.inH) continue;
+    for (let fx = 0; fx < w.filterW; fx++) {
+      const ix = x0 + fx * w.dilationW;
+      if (ix < 0 || ix >= w.inW) continue;
+      taps[n++] = ((b * w.inH + iy) * w.inW + ix) * w.inC;
+      taps[n++] = (fy * w.filterW + fx) * outC;
+    }
+  }
+  return n;
+}
+
+function evalFloat(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void {
+  const x = input(node, 0).data as Float32Array;
+  const wt = input(node, 1).data as Float32Array;
+  const bias = (node.inputs[2]?.data as Float32Array | undefined) ?? null;
+  const y = output(node, 0).data as Float32Array;
+  const taps = scratchI32(ctx.scratch(d.tapsHandle));
+  const { w, outC, multiplier, lo, hi } = d;
+  let o = 0;
+  for (let b = 0; b < w.batches; b++) {
+    for (let oy = 0; oy < w.outH; oy++) {
+      for (let ox = 0; ox < w.outW; ox++) {
+        const n = listTaps(w, outC, b, oy, ox, taps);
+        for (let ic = 0; ic < w.inC; ic++) {
+          for (let m = 0; m < multiplier; m++) {
+            const oc = ic * multiplier + m;
+            let s = 0;
+            for (let t = 0; t < n; t += 2) s += x[taps[t]! + ic]! * wt[taps[t + 1]! + oc]!;
+            const v = s + (bias ? bias[oc]! : 0);
+            y[o++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The quantized and hybrid paths: exact integer sums per channel, then requantize or rescale. */
+function evalInteger(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void {
+  const xNode = input(node, 0);
+  const y = output(node, 0).data as QuantizedData | Float32Array;
+  const taps = scratchI32(ctx.scratch(d.tapsHandle));
+  const acc = scratchF64(ctx.scratch(d.accHandle));
+  let wt: Int16Array;
+  if (d.weightsPersistent) wt = int16View(ctx.persistent(d.weightsHandle));
+  else {
+    wt = int16View(ctx.scratch(d.weightsHandle));
+    packWeightsInt16(input(node, 1).data as Int8Array | Uint8Array, d.filterZeroPoint, wt);
+  }
+  const { w, outC, multiplier } = d;
+  const hybrid = d.path === 'hybrid';
+  const rq = d.rq;
+  const intBias = hybrid ? null : (d.bias ?? biasAsFloat64(node.inputs[2] ?? null));
+  const floatBias = hybrid ? ((node.inputs[2]?.data as Float32Array | undefined) ?? null) : null;
+  const qin = hybrid ? scratchI8(ctx.scratch(d.quantInputHandle)) : null;
+  const imageSize = w.inH * w.inW * w.inC;
+  const rowQ = { scale: 1, offset: 0 };
+  const f = Math.fround;
+  let o = 0;
+  for (let b = 0; b < w.batches; b++) {
+    let x: QuantizedData;
+    let zp: number;
+    let base: number;
+    if (hybrid) {
+      asymmetricQuantizeFloats(xNode.data as Float32Array, b * imageSize, imageSize, qin!, 0, rowQ);
+      x = qin!;
+      zp = rowQ.offset;
+      base = -b * imageSize; // taps address the whole batch; the quantized copy holds one image
+    } else {
+      x = xNode.data as QuantizedData;
+      zp = rq!.inputZeroPoint;
+      base = 0;
+    }
+    for (let oy = 0; oy < w.outH; oy++) {
+      for (let ox = 0; ox < w.outW; ox++) {
+        const n = listTaps(w, outC, b, oy, ox, taps);
+        for (let ic = 0; ic < w.inC; ic++) {
+          for (let m = 0; m < multiplier; m++) {
+            const oc = ic * multiplier + m;
+            let s = 0;
+            for (let t = 0; t < n; t += 2) s += (x[base + taps[t]! + ic]! - zp) * wt[taps[t + 1]! + oc]!;
+            acc[oc] = s;
+          }
+        }
+        if (hybrid) {
+          const yf = y as Float32Array;
+          const { lo, hi, filterScales } = d;
+          for (let c = 0; c < outC; c++) {
+            let v = f(f(acc[c]!) * f(filterScales[c]! * rowQ.scale));
+            if (floatBias) v = f(v + floatBias[c]!);
+            yf[o++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        } else {
+          requantizeRows(rq!, acc, 0, 1, outC, intBias, y as QuantizedData, o);
+          o += outC;
+        }
+      }
+    }
+  }
+}

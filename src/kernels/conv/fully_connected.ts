@@ -1,0 +1,291 @@
+/**
+ * FULLY_CONNECTED: y[b, n] = act(bias[n] + sum_k x[b, k] * w[n, k]), weights [units, depth]; the
+ * input is flattened to [numElements / depth, depth]. keep_num_dims keeps the input's leading dims
+ * (output [..., units]); otherwise the output is [batch, units].
+ *
+ * Paths (TFLite fully_connected.cc):
+ * - float32: one float GEMM (double accumulation, one rounding: relative error <= 1e-6 on
+ *   well-conditioned outputs).
+ * - uint8 (legacy, weight zero point), int8 (per-tensor or per-channel weights), int16 x int8
+ *   (int64 or int32 bias): exact integer GEMM on (x - zp) and (w - zp), then TFLite's
+ *   requantization; bit-exact with reference_integer_ops::FullyConnected(PerChannel) and
+ *   reference_ops::FullyConnected (uint8).
+ * - hybrid (float input, int8 weights): each batch row is quantized at run time, symmetric or,
+ *   with asymmetric_quantize_inputs, asymmetric; y = bias + float(dot) * scale in float32 as
+ *   TFLite's MatrixBatchVectorMultiplyAccumulate (scale = row scale * weight scale).
+ *
+ * Only the DEFAULT weights format is supported (SHUFFLED4x16INT8 is rejected).
+ */
+import { Activation } from '../../ir/builtin_options.js';
+import { calculateActivationRangeFloat } from '../internal/activation_range.js';
+import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
+import { numElements } from '../internal/shape.js';
+import {
+  type EvalContext,
+  type InitContext,
+  type Kernel,
+  type KernelNode,
+  type PrepareContext,
+  expectDtype,
+  expectRank,
+  input,
+  optionsOf,
+  output,
+  shapeError,
+  unsupported,
+} from '../kernel.js';
+import { gemmF32 } from './gemm_f32.js';
+import { gemmInt } from './gemm_int.js';
+import { type QuantizedData, offsetToInt16 } from './im2col.js';
+import {
+  type Requant,
+  biasAsFloat64,
+  convRequant,
+  expectedBiasDtypes,
+  quantOf,
+  requantizeRows,
+} from './requantize.js';
+import { chunkRows, int16View, packWeightsInt16, scratchF64, scratchI16, scratchI8 } from './scratch.js';
+
+type FcPath = 'float' | 'quantized' | 'hybrid';
+
+interface FcData {
+  path: FcPath;
+  batch: number;
+  units: number;
+  depth: number;
+  chunk: number;
+  lo: number;
+  hi: number;
+  colHandle: number;
+  accHandle: number;
+  rowHandle: number;
+  weightsHandle: number;
+  weightsPersistent: boolean;
+  filterZeroPoint: number;
+  rq: Requant | null;
+  bias: Float64Array | null;
+  /** Hybrid: one weight scale per unit (a per-tensor scale repeated). */
+  filterScales: Float32Array;
+  perChannelScales: boolean;
+  asymmetric: boolean;
+}
+
+export const fullyConnectedKernel: Kernel<FcData> = {
+  op: 'FULLY_CONNECTED',
+  prepare(node: KernelNode, ctx: PrepareContext): FcData {
+    const x = input(node, 0);
+    const filter = input(node, 1);
+    const bias = node.inputs[2] ?? null;
+    const y = output(node, 0);
+    const opts = optionsOf(node, 'FullyConnectedOptions');
+    if (opts.weightsFormat !== 0) {
+      throw unsupported(
+        node,
+        `weights format ${opts.weightsFormat} (only DEFAULT; SHUFFLED4x16INT8 is not supported)`,
+      );
+    }
+    expectRank(node, filter, 2, 'weights');
+    const [units, depth] = filter.shape as [number, number];
+    const total = numElements(x.shape);
+    if (depth < 1 || total % depth !== 0) {
+      throw shapeError(
+        node,
+        `input [${x.shape}] cannot be flattened into rows of ${depth} (weights [${filter.shape}])`,
+      );
+    }
+    const batch = total / depth;
+    if (bias && numElements(bias.shape) !== units) {
+      throw shapeError(node, `bias [${bias.shape}] must have ${units} elements (one per unit)`);
+    }
+    if (opts.keepNumDims) {
+      if (x.shape[x.shape.length - 1] !== depth) {
+        throw shapeError(
+          node,
+          `keep_num_dims needs the input's last dim [${x.shape}] to equal the weights' depth ${depth}`,
+        );
+      }
+      y.shape = [...x.shape.slice(0, -1), units];
+    } else {
+      y.shape = [batch, units];
+    }
+
+    let path: FcPath;
+    if (x.dtype === 'float32' && filter.dtype === 'float32') path = 'float';
+    else if (x.dtype === 'float32' && filter.dtype === 'int8') path = 'hybrid';
+    else if (x.dtype === 'uint8' || x.dtype === 'int8' || x.dtype === 'int16') path = 'quantized';
+    else throw unsupported(node, `input ${x.dtype} with weights ${filter.dtype}`);
+
+    const chunk = chunkRows(batch, Math.max(depth, units));
+    const data: FcData = {
+      path,
+      batch,
+      units,
+      depth,
+      chunk,
+      lo: -Infinity,
+      hi: Infinity,
+      colHandle: -1,
+      accHandle: -1,
+      rowHandle: -1,
+      weightsHandle: -1,
+      weightsPersistent: false,
+      filterZeroPoint: 0,
+      rq: null,
+      bias: null,
+      filterScales: new Float32Array(0),
+      perChannelScales: false,
+      asymmetric: opts.asymmetricQuantizeInputs,
+    };
+    if (path === 'float') {
+      expectDtype(node, y, ['float32'], 'output');
+      if (bias) expectDtype(node, bias, ['float32'], 'bias');
+      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
+      data.lo = r.min;
+      data.hi = r.max;
+      return data;
+    }
+    const weightBytes = units * depth * 2;
+    data.weightsPersistent = filter.isConst;
+    data.weightsHandle = filter.isConst
+      ? ctx.requestPersistent(weightBytes)
+      : ctx.requestScratch(weightBytes);
+    data.colHandle = ctx.requestScratch(chunk * depth * 2);
+    data.accHandle = ctx.requestScratch(chunk * units * 8);
+    if (path === 'hybrid') {
+      expectDtype(node, y, ['float32'], 'output');
+      if (bias) expectDtype(node, bias, ['float32'], 'bias');
+      const act = opts.fusedActivationFunction;
+      if (act === Activation.TANH || act === Activation.SIGN_BIT) {
+        throw unsupported(node, 'hybrid FULLY_CONNECTED with a fused TANH / SIGN_BIT activation');
+      }
+      const fq = quantOf(node, filter, 'weights');
+      if (fq.scale.length !== 1 && fq.scale.length !== units) {
+        throw unsupported(node, `weights have ${fq.scale.length} scales for ${units} units`);
+      }
+      data.perChannelScales = fq.scale.length > 1;
+      data.filterScales = Float32Array.from(
+        { length: units },
+        (_, c) => fq.scale[data.perChannelScales ? c : 0]!,
+      );
+      const r = calculateActivationRangeFloat(act);
+      data.lo = r.min;
+      data.hi = r.max;
+      data.rowHandle = ctx.requestScratch(depth);
+      return data;
+    }
+    expectDtype(node, filter, [x.dtype === 'uint8' ? 'uint8' : 'int8'], 'weights');
+    expectDtype(node, y, [x.dtype], 'output');
+    if (bias) expectDtype(node, bias, expectedBiasDtypes(x.dtype), 'bias');
+    data.rq = convRequant(node, x, filter, y, bias, units, 0, opts.fusedActivationFunction);
+    // TFLite's integer FC subtracts the weights' zero point on every path (weights_offset).
+    data.filterZeroPoint = quantOf(node, filter, 'weights').zeroPoint[0] ?? 0;
+    if (bias?.isConst) data.bias = biasAsFloat64(bias);
+    return data;
+  },
+
+  init(node: KernelNode, d: FcData, ctx: InitContext): void {
+    if (d.weightsPersistent) {
+      packWeightsInt16(
+        input(node, 1).data as Int8Array | Uint8Array,
+        d.filterZeroPoint,
+        int16View(ctx.persistent(d.weightsHandle)),
+      );
+    }
+  },
+
+  eval(node: KernelNode, d: FcData, ctx: EvalContext): void {
+    if (d.path === 'float') {
+      gemmF32({
+        m: d.batch,
+        n: d.units,
+        k: d.depth,
+        a: input(node, 0).data as Float32Array,
+        aOffset: 0,
+        lda: d.depth,
+        b: input(node, 1).data as Float32Array,
+        bOffset: 0,
+        ldb: d.depth,
+        c: output(node, 0).data as Float32Array,
+        cOffset: 0,
+        ldc: d.units,
+        bias: (node.inputs[2]?.data as Float32Array | undefined) ?? null,
+        lo: d.lo,
+        hi: d.hi,
+      });
+      return;
+    }
+    let weights: Int16Array;
+    if (d.weightsPersistent) weights = int16View(ctx.persistent(d.weightsHandle));
+    else {
+      weights = int16View(ctx.scratch(d.weightsHandle));
+      packWeightsInt16(input(node, 1).data as Int8Array | Uint8Array, d.filterZeroPoint, weights);
+    }
+    const col = scratchI16(ctx.scratch(d.colHandle));
+    const acc = scratchF64(ctx.scratch(d.accHandle));
+    const { batch, units, depth } = d;
+    if (d.path === 'quantized') {
+      const x = input(node, 0).data as QuantizedData;
+      const y = output(node, 0).data as QuantizedData;
+      const rq = d.rq!;
+      const bias = d.bias ?? biasAsFloat64(node.inputs[2] ?? null);
+      for (let r0 = 0; r0 < batch; r0 += d.chunk) {
+        const rows = Math.min(d.chunk, batch - r0);
+        offsetToInt16(x, r0 * depth, rows * depth, rq.inputZeroPoint, col);
+        gemmInt({
+          m: rows,
+          n: units,
+          k: depth,
+          a: col,
+          aOffset: 0,
+          lda: depth,
+          b: weights,
+          bOffset: 0,
+          ldb: depth,
+          acc,
+          accOffset: 0,
+          ldacc: units,
+        });
+        requantizeRows(rq, acc, 0, rows, units, bias, y, r0 * units);
+      }
+      return;
+    }
+    // Hybrid: quantize one batch row at a time (each has its own scale and zero point).
+    const x = input(node, 0).data as Float32Array;
+    const y = output(node, 0).data as Float32Array;
+    const bias = (node.inputs[2]?.data as Float32Array | undefined) ?? null;
+    const qrow = scratchI8(ctx.scratch(d.rowHandle));
+    const rowQ = { scale: 1, offset: 0 };
+    const f = Math.fround;
+    const { lo, hi, filterScales } = d;
+    for (let b = 0; b < batch; b++) {
+      if (d.asymmetric) asymmetricQuantizeFloats(x, b * depth, depth, qrow, 0, rowQ);
+      else {
+        rowQ.scale = symmetricQuantizeFloats(x, b * depth, depth, qrow, 0);
+        rowQ.offset = 0;
+      }
+      offsetToInt16(qrow, 0, depth, rowQ.offset, col);
+      gemmInt({
+        m: 1,
+        n: units,
+        k: depth,
+        a: col,
+        aOffset: 0,
+        lda: depth,
+        b: weights,
+        bOffset: 0,
+        ldb: depth,
+        acc,
+        accOffset: 0,
+        ldacc: units,
+      });
+      let o = b * units;
+      for (let c = 0; c < units; c++) {
+        // TFLite: scale = row scale * weight scale (float32), result = bias + float(dot) * scale.
+        const scale = f(rowQ.scale * filterScales[c]!);
+        const v = f((bias ? bias[c]! : 0) + f(f(acc[c]!) * scale));
+        y[o++] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * Upstream expectations for the convolution family (golden.json): TFLite Micro's hello_world
+ * (three FULLY_CONNECTED, float32 and int8: |sin(x) - y| <= 0.05) and the SEANet int16 x int8
+ * CONV_2D (CSV input and golden; upstream allows |diff| <= 1, we require exact).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Interpreter } from '../../../src/runtime/interpreter.js';
+import { HAVE_FIXTURES, fixturePath, readFixture } from '../../support/fixtures.js';
+
+interface GoldenCase {
+  id: string;
+  model: string;
+  inputs?: string[];
+  golden_file?: string;
+  expected: Record<string, unknown>;
+  tolerance: { abs?: number };
+}
+
+function goldenCase(id: string): GoldenCase {
+  const g = JSON.parse(readFileSync(fixturePath('golden.json'), 'utf8')) as { cases: GoldenCase[] };
+  const c = g.cases.find((x) => x.id === id);
+  if (!c) throw new Error(`golden.json has no case ${id}`);
+  return c;
+}
+
+function csv(rel: string): number[] {
+  return readFileSync(fixturePath(rel), 'utf8').trim().split(',').map(Number);
+}
+
+describe.skipIf(!HAVE_FIXTURES)('golden.json: convolution family', () => {
+  it('tflm_hello_world_float: y ~ sin(x) within 0.05', () => {
+    const c = goldenCase('tflm_hello_world_float');
+    const e = c.expected as { inputs: number[] };
+    const it = new Interpreter(readFixture(c.model));
+    it.allocateTensors();
+    for (const x of e.inputs) {
+      it.setInputFloat(0, [x]);
+      it.invoke();
+      const y = it.outputFloat(0)[0]!;
+      expect(Math.abs(y - Math.sin(x))).toBeLessThanOrEqual(c.tolerance.abs!);
+    }
+  });
+
+  it('tflm_hello_world_int8: dequantized y ~ sin(x) within 0.05 (int8 inputs verbatim)', () => {
+    const c = goldenCase('tflm_hello_world_int8');
+    const e = c.expected as { inputs_float: number[]; inputs_int8: number[] };
+    const it = new Interpreter(readFixture(c.model));
+    it.allocateTensors();
+    const q = it.output(0).quantization!;
+    e.inputs_int8.forEach((xq, i) => {
+      it.input(0).set(new Int8Array([xq]));
+      it.invoke();
+      const yq = (it.output(0).data as Int8Array)[0]!;
+      const y = (yq - q.zeroPoint[0]!) * q.scale[0]!;
+      expect(Math.abs(y - Math.sin(e.inputs_float[i]!))).toBeLessThanOrEqual(c.tolerance.abs!);
+    });
+  });
+
+  it('tflm_seanet_conv0: int16 x int8 CONV_2D (int64 bias) equals the TFLM golden exactly', () => {
+    const c = goldenCase('tflm_seanet_conv0');
+    const it = new Interpreter(readFixture(c.model));
+    it.allocateTensors();
+    it.input(0).set(new Int16Array(csv(c.inputs![0]!)));
+    it.invoke();
+    const golden = csv(c.golden_file!);
+    const out = Array.from(it.output(0).data as Int16Array);
+    expect(out.length).toBe(golden.length);
+    expect(out).toEqual(golden);
+  });
+});
