@@ -23,8 +23,8 @@ export function saturatingRoundingDoublingHighMulInt16(a: number, b: number): nu
 export function roundingDivideByPOTInt16(x: number, exponent: number): number {
   const mask = (1 << exponent) - 1;
   const remainder = x & mask;
-  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+  const threshold = (mask >> 1) + (x >>> 31); // branch-free, as the int32 version
+  return (x >> exponent) + ((threshold - remainder) >>> 31);
 }
 
 /**

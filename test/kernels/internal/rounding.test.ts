@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   castToInt32Saturating,
   clamp,
+  clampInt32,
   roundHalfAwayFromZero,
   roundHalfToEven,
   saturateInt16,
@@ -79,6 +80,25 @@ describe('casts and saturation', () => {
     expect(wrapInt16(32768)).toBe(-32768);
     expect(wrapInt16(-32769)).toBe(32767);
     expect(wrapInt16(65535)).toBe(-1);
+  });
+
+  it('branch-free clamps equal the branching definition for every edge and 100k random int32', () => {
+    const next = prng(77);
+    const xs = [
+      -2147483648, -2147483647, -2147483521, -32769, -32768, -129, -128, -1, 0, 1, 127, 128, 255, 256,
+    ];
+    xs.push(32767, 32768, 2147483520, 2147483647);
+    for (let i = 0; i < 100_000; i++) xs.push(next() | 0, ((next() | 0) >> (next() % 31)) | 0);
+    const ref = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+    for (const x of xs) {
+      if (saturateInt8(x) !== ref(x, -128, 127)) expect(saturateInt8(x), `${x}`).toBe(ref(x, -128, 127));
+      if (saturateUint8(x) !== ref(x, 0, 255)) expect(saturateUint8(x), `${x}`).toBe(ref(x, 0, 255));
+      if (saturateInt16(x) !== ref(x, -32768, 32767))
+        expect(saturateInt16(x), `${x}`).toBe(ref(x, -32768, 32767));
+      const small = x >> 2; // |x| < 2^30 for the general clamp
+      expect(clampInt32(small, -10, 200)).toBe(ref(small, -10, 200));
+      expect(clampInt32(small, 30, 255)).toBe(ref(small, 30, 255));
+    }
   });
 
   it('saturating clamps and adds', () => {
