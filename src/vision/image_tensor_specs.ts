@@ -32,8 +32,11 @@ export interface ImageTensorSpecs {
   dtype: 'float32' | 'uint8' | 'int8';
   /** Per-tensor quantization of uint8/int8 inputs, else null. */
   quantization: TensorQuantization | null;
-  /** ImageProperties.color_space from the metadata ('UNKNOWN' when absent). */
-  colorSpace: 'RGB' | 'GRAYSCALE' | 'UNKNOWN';
+  /**
+   * ImageProperties.color_space from the metadata; when the metadata gives none (or UNKNOWN), the
+   * channel count decides (3 -> RGB, 1 -> GRAYSCALE), as MediaPipe defaults to RGB.
+   */
+  colorSpace: 'RGB' | 'GRAYSCALE';
   /** The metadata's NormalizationOptions, or undefined when it has none. */
   normalization: NormalizationValues | undefined;
 }
@@ -103,7 +106,7 @@ export function buildImageTensorSpecs(
 
   const meta = getModelMetadata(model);
   const props = meta?.subgraphMetadata?.[0]?.inputTensorMetadata?.[input]?.content?.contentProperties;
-  let colorSpace: ImageTensorSpecs['colorSpace'] = 'UNKNOWN';
+  let colorSpace: ImageTensorSpecs['colorSpace'] = geo.c === 3 ? 'RGB' : 'GRAYSCALE';
   if (props?.type === 'ImageProperties' && (props.colorSpace === 'RGB' || props.colorSpace === 'GRAYSCALE')) {
     colorSpace = props.colorSpace;
   }
