@@ -69,12 +69,17 @@ export interface SubgraphReport {
 }
 
 /**
- * Arena size vs lower bound (the largest sum of bytes simultaneously live). Filled by the
- * runtime's memory planner (src/runtime); null until it is wired into inspect.
+ * Arena size vs lower bound (the largest sum of bytes simultaneously live), from the runtime's
+ * memory planner; `error` says why it could not be planned (e.g. an unsupported op).
  */
 export interface MemoryReport {
   arenaBytes: number;
   lowerBoundBytes: number;
+  /** Variables and kernels' persistent buffers. */
+  persistentBytes: number;
+  /** Tensors computed once at load time (constant folding), kept on the heap. */
+  foldedBytes: number;
+  error?: string;
 }
 
 /** Metadata of one input or output tensor, summarized. */

@@ -265,6 +265,31 @@ export class Interpreter {
     }));
   }
 
+  private signatureDef(key: string) {
+    const defs = this.model.signatureDefs ?? [];
+    const sig = defs.find((s) => s.signatureKey === key);
+    if (!sig) {
+      throw new InputError(
+        `no signature ${JSON.stringify(key)}; the model has ${defs.map((s) => JSON.stringify(s.signatureKey)).join(', ') || 'none'}`,
+      );
+    }
+    return sig;
+  }
+
+  /** Inputs of signature `key`, named by their signature aliases, in signature order. */
+  signatureInputs(key: string): TensorInfo[] {
+    const sig = this.signatureDef(key);
+    const ex = this.executor(sig.subgraphIndex);
+    return sig.inputs.map((m) => ({ ...this.info(ex, m.tensorIndex), name: m.name }));
+  }
+
+  /** Outputs of signature `key`, named by their signature aliases, in signature order. */
+  signatureOutputs(key: string): TensorInfo[] {
+    const sig = this.signatureDef(key);
+    const ex = this.executor(sig.subgraphIndex);
+    return sig.outputs.map((m) => ({ ...this.info(ex, m.tensorIndex), name: m.name }));
+  }
+
   /**
    * Runs the signature `key` with named inputs and returns named outputs (copies). Inputs are
    * typed arrays of the tensor's dtype (or raw bytes); float inputs of quantized tensors are

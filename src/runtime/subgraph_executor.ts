@@ -93,6 +93,11 @@ export class SubgraphExecutor {
   private stats: MemoryStats | undefined;
   /** When true, invoke() records per-node times. */
   profiling = false;
+  /**
+   * Called after each node runs in invoke(), while its inputs and outputs still hold this run's
+   * values (calibration observers, see tensor_observer.ts). Not called for folded nodes.
+   */
+  observer: ((node: KernelNode) => void) | undefined;
 
   constructor(model: Model, subgraphIndex: number, opts: ExecutorOptions) {
     this.subgraphIndex = subgraphIndex;
@@ -407,6 +412,7 @@ export class SubgraphExecutor {
       if (st.folded) continue;
       if (st.deferred) {
         this.invokeDeferred(st);
+        this.observer?.(st.node);
         continue;
       }
       const ctx: EvalContext = {
@@ -419,6 +425,7 @@ export class SubgraphExecutor {
         resizeOutput: (t, shape) => this.resizeDynamic(st, t, shape),
       };
       this.evalNode(st, ctx);
+      this.observer?.(st.node);
     }
   }
 

@@ -4,6 +4,8 @@
  * the dtype's range, the division in float32; x = float32(scale * (q - zeroPoint)).
  */
 import { InputError } from '../errors.js';
+import type { DType, TypedArray } from '../ir/dtype.js';
+import type { QuantParams } from '../kernels/kernel.js';
 import type { RuntimeTensor } from './runtime_tensor.js';
 
 const RANGE: Record<string, [number, number]> = {
@@ -68,20 +70,28 @@ export function quantizeInto(t: RuntimeTensor, values: ArrayLike<number>): void 
 
 /** Returns a tensor's values as float32 (dequantized when quantized); always a copy. */
 export function dequantizeTensor(t: RuntimeTensor): Float32Array {
-  const data = t.data;
+  return dequantizeValues(t.data, t.dtype, t.shape, t.quant);
+}
+
+/** Returns values as float32, dequantized with `q` when the dtype is a quantized integer type. */
+export function dequantizeValues(
+  data: TypedArray,
+  dtype: DType,
+  shape: readonly number[],
+  q: QuantParams | null,
+): Float32Array {
   const n = data.length;
   const out = new Float32Array(n);
-  const q = t.quant;
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     for (let i = 0; i < n; i++) out[i] = Number(data[i]!);
     return out;
   }
-  if (t.dtype === 'float32' || !q || !RANGE[t.dtype]) {
+  if (dtype === 'float32' || !q || !RANGE[dtype]) {
     out.set(data as Float32Array);
     return out;
   }
   const perAxis = q.scale.length > 1;
-  const stride = perAxis ? axisStride(t.shape, q.axis) : n;
+  const stride = perAxis ? axisStride(shape, q.axis) : n;
   const channels = q.scale.length;
   const src = data as Int8Array;
   for (let i = 0; i < n; i++) {

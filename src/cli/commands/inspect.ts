@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../../format/load_model.js';
+import { planMemory } from '../../runtime/memory_plan.js';
 import type { OptionValue } from '../../ir/builtin_options.js';
 import { type CliCommand, type CommonOptions, commonOptions, runAction } from '../command.js';
 import { formatBytes, formatCount, formatInt } from '../format.js';
@@ -158,9 +159,13 @@ export function renderInspectText(r: InspectReport, width = 100): string {
   );
   field(
     'Memory',
-    r.memory
-      ? `arena ${formatBytes(r.memory.arenaBytes)}, lower bound ${formatBytes(r.memory.lowerBoundBytes)}`
-      : 'not computed (needs the runtime memory planner)',
+    !r.memory
+      ? 'not computed'
+      : r.memory.error
+        ? `not planned: ${r.memory.error}`
+        : `arena ${formatBytes(r.memory.arenaBytes)} (lower bound ${formatBytes(r.memory.lowerBoundBytes)}, ` +
+          `${(r.memory.arenaBytes / Math.max(1, r.memory.lowerBoundBytes)).toFixed(2)}x), ` +
+          `persistent ${formatBytes(r.memory.persistentBytes)}, folded ${formatBytes(r.memory.foldedBytes)}`,
   );
 
   for (const sg of r.subgraphs) {
@@ -269,9 +274,7 @@ export const inspectCommand: CliCommand = {
         const buf = await readFile(path);
         const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
         const model = loadModel(bytes);
-        // Memory section: pass `{ memory: (model) => ({ arenaBytes, lowerBoundBytes }) }` here
-        // once the runtime's planner can size a model without running it.
-        const report = buildInspectReport(model, path, bytes.byteLength);
+        const report = buildInspectReport(model, path, bytes.byteLength, { memory: planMemory });
         if (options.json) writeJson(ctx.io, report);
         else ctx.io.out(renderInspectText(report, ctx.io.columns));
       });
