@@ -82,7 +82,8 @@ interface SvdfData {
 function scaleOf(node: KernelNode, t: KernelTensor, role: string): number {
   const s = t.quant?.scale[0];
   if (s === undefined) throw unsupported(node, `${role} ${JSON.stringify(t.name)} must be quantized`);
-  return s;
+  // Scales are float32 in a model file; round in case an in-memory model holds doubles.
+  return Math.fround(s);
 }
 
 function zeroPointOf(t: KernelTensor): number {

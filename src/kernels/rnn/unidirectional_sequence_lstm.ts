@@ -69,7 +69,8 @@ function scaleOf(node: KernelNode, t: KernelTensor, role: string): number {
   if (s === undefined || s === 0) {
     throw unsupported(node, `${role} ${JSON.stringify(t.name)} must be quantized (per-tensor scale)`);
   }
-  return s;
+  // Scales are float32 in a model file; round in case an in-memory model holds doubles.
+  return f(s);
 }
 
 /** Checks the dtype of every present tensor of the given inputs. */
@@ -374,7 +375,7 @@ function integerConstants(node: KernelNode, l: LstmLayout, params: FloatLstmPara
     else {
       const t = node.intermediates[g]!;
       gateScales.push(
-        l.useCifg && g === 0 ? (t.quant?.scale[0] ?? 1) : scaleOf(node, t, `intermediate ${g}`),
+        l.useCifg && g === 0 ? f(t.quant?.scale[0] ?? 1) : scaleOf(node, t, `intermediate ${g}`),
       );
     }
   }
@@ -448,7 +449,7 @@ function integerConstants(node: KernelNode, l: LstmLayout, params: FloatLstmPara
     params.cellClip > 0
       ? Math.trunc(Math.min(Math.max(f(params.cellClip / cellStateScale), -32768), 32767))
       : 0;
-  const outScale = y.quant?.scale[0] ?? 1;
+  const outScale = f(y.quant?.scale[0] ?? 1);
   const quantizedProjClip =
     params.projClip > 0 ? Math.trunc(Math.min(Math.max(f(params.projClip / outScale), -128), 127)) : 0;
   // The integer kernel always uses tanh for the cell gate and the cell output, whatever the
