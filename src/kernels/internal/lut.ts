@@ -22,9 +22,11 @@
  * - XNNPACK (LiteRT.js) builds its own tables; expect +-1 differences there.
  *
  * The transform is a JS function on numbers. In float32 mode its result is rounded to float32,
- * as a C++ `float(float)` would return; note that `Math.exp` rounded to float32 can differ from
- * the C library's `expf` by one float32 ulp on rare inputs, which only matters when that flips a
- * table entry's rounding.
+ * as a C++ `float(float)` would return, but its inside is yours to write: when TFLite's lambda
+ * computes in float (e.g. `1.0f / (1.0f + std::exp(-x))`), round each step
+ * (`f(1 / f(1 + f(Math.exp(-x))))` with `f = Math.fround`). `Math.exp` rounded to float32 can
+ * differ from the C library's `expf` by one float32 ulp on rare inputs, which only matters when
+ * that flips a table entry's rounding.
  */
 import { castToInt32Saturating, roundHalfAwayFromZero } from './rounding.js';
 

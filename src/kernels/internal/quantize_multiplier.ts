@@ -165,6 +165,7 @@ export function getQuantizedConvolutionMultiplier(
  * Returns TFLite's `PreprocessSoftmaxScaling(beta, input_scale, input_integer_bits)`: the input
  * multiplier of the integer SOFTMAX kernels, `QuantizeMultiplierGreaterThanOne(min(beta *
  * input_scale * 2^(31 - input_integer_bits), 2^31 - 1))` in double (the kernels use 5 integer bits).
+ * Pass beta and the scale as the float32 values TFLite holds (`Math.fround` if computed).
  * Throws QuantizationError when beta * input_scale is so small that the multiplier is not > 1.
  */
 export function preprocessSoftmaxScaling(

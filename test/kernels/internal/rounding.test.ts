@@ -45,7 +45,8 @@ describe('rounding', () => {
     const next = prng(1);
     for (let i = 0; i < 20_000; i++) {
       const x = ((next() / 2 ** 32) * 2 - 1) * 2 ** (next() % 30);
-      expect(roundHalfAwayFromZero(x) + 0).toBe(Math.sign(x) * Math.floor(Math.abs(x) + 0.5) + 0); // + 0 folds -0
+      const want = Math.sign(x) * Math.floor(Math.abs(x) + 0.5) + 0; // + 0 folds -0
+      if (roundHalfAwayFromZero(x) + 0 !== want) expect(roundHalfAwayFromZero(x), `${x}`).toBe(want);
     }
   });
 
@@ -96,8 +97,10 @@ describe('casts and saturation', () => {
       if (saturateInt16(x) !== ref(x, -32768, 32767))
         expect(saturateInt16(x), `${x}`).toBe(ref(x, -32768, 32767));
       const small = x >> 2; // |x| < 2^30 for the general clamp
-      expect(clampInt32(small, -10, 200)).toBe(ref(small, -10, 200));
-      expect(clampInt32(small, 30, 255)).toBe(ref(small, 30, 255));
+      if (clampInt32(small, -10, 200) !== ref(small, -10, 200))
+        expect(clampInt32(small, -10, 200)).toBe(ref(small, -10, 200));
+      if (clampInt32(small, 30, 255) !== ref(small, 30, 255))
+        expect(clampInt32(small, 30, 255)).toBe(ref(small, 30, 255));
     }
   });
 
