@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeModel } from '../../../src/format/model_writer.js';
+import type { BuiltinOptions } from '../../../src/ir/builtin_options.js';
 import { type DType, type TypedArray, typedView } from '../../../src/ir/dtype.js';
 import type { Model } from '../../../src/ir/model.js';
 import { ModelBuilder, type TensorSpec } from '../../../src/ir/model_builder.js';
@@ -18,7 +19,7 @@ export interface OpCase {
   version?: number;
   inputs: readonly (TensorSpec | null)[];
   outputs: readonly TensorSpec[];
-  options?: Record<string, unknown>;
+  options?: Record<string, unknown> | BuiltinOptions;
 }
 
 /** Builds a model of independent ops; its inputs are every non-constant op input, in order. */
