@@ -1,0 +1,130 @@
+/**
+ * RELU, RELU6, RELU_N1_TO_1 and RELU_0_TO_1 (TFLite `kernels/activations.cc`: ReluPrepare,
+ * ReluEval / Relu6Eval / Relu1Eval / Relu0to1Eval; `reference_ops::ReluX`).
+ *
+ * float32: the clamp itself (RELU keeps NaN, RELU6 maps NaN to 0 as TFLite's
+ * `min(max(0, x), 6)`). Quantized (uint8 and int8 for all four; int16 for RELU and RELU6, zero
+ * points 0): y = clamp(zp_y + MultiplyByQuantizedMultiplier(x - zp_x, s_x / s_y), lo, hi) with
+ * lo/hi the activation bounds quantized on the output scale (`zp_y + roundf(bound / s_y)`,
+ * intersected with the dtype range), as TFLite's `QuantizedReluX`. Exact.
+ */
+import type { DType } from '../../ir/dtype.js';
+import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
+import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
+import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
+import { roundHalfAwayFromZero } from '../internal/rounding.js';
+import { isQuantized, tensorQuant } from '../elementwise/common.js';
+
+/** Per-node data: the clamp bounds and, for quantized tensors, the requantization. */
+interface ReluData {
+  /** Float bounds (float32) or quantized bounds (integer dtypes). */
+  lo: number;
+  hi: number;
+  quantized: boolean;
+  inZeroPoint: number;
+  outZeroPoint: number;
+  multiplier: number;
+  shift: number;
+}
+
+const DTYPE_RANGE: Record<string, [number, number]> = {
+  uint8: [0, 255],
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+};
+
+interface ReluSpec {
+  op: string;
+  /** Real bounds of the activation. */
+  min: number;
+  max: number;
+  dtypes: readonly DType[];
+}
+
+function prepareRelu(node: KernelNode, spec: ReluSpec): ReluData {
+  const x = input(node, 0);
+  const y = output(node, 0);
+  expectDtype(node, x, spec.dtypes, 'input');
+  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
+  y.shape = [...x.shape];
+  if (x.dtype === 'float32') {
+    return {
+      lo: spec.min,
+      hi: spec.max,
+      quantized: false,
+      inZeroPoint: 0,
+      outZeroPoint: 0,
+      multiplier: 0,
+      shift: 0,
+    };
+  }
+  if (!isQuantized(x) || !isQuantized(y))
+    throw unsupported(node, `${x.dtype} ${spec.op} needs quantized input and output`);
+  const qi = tensorQuant(x);
+  const qo = tensorQuant(y);
+  if (x.dtype === 'int16' && (qi.zeroPoint !== 0 || qo.zeroPoint !== 0)) {
+    throw unsupported(node, `int16 ${spec.op} needs zero points of 0`);
+  }
+  const { multiplier, shift } = quantizeMultiplier(Math.fround(qi.scale / qo.scale));
+  const [tmin, tmax] = DTYPE_RANGE[x.dtype]!;
+  const f = Math.fround;
+  const lo = Math.max(tmin, qo.zeroPoint + roundHalfAwayFromZero(f(spec.min / qo.scale)));
+  const hi =
+    spec.max === Infinity
+      ? tmax
+      : Math.min(tmax, qo.zeroPoint + roundHalfAwayFromZero(f(spec.max / qo.scale)));
+  return {
+    lo,
+    hi,
+    quantized: true,
+    inZeroPoint: qi.zeroPoint,
+    outZeroPoint: qo.zeroPoint,
+    multiplier,
+    shift,
+  };
+}
+
+function evalRelu(node: KernelNode, d: ReluData, nanToZero: boolean): void {
+  const { lo, hi } = d;
+  if (!d.quantized) {
+    const x = input(node, 0).data as Float32Array;
+    const y = output(node, 0).data as Float32Array;
+    if (nanToZero) {
+      // std::min(std::max(0.f, v), 6.f): NaN and -0 become 0.
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        y[i] = v > lo ? (v < hi ? v : hi) : lo;
+      }
+    } else {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        y[i] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+    return;
+  }
+  const x = input(node, 0).data as Int16Array; // Int8Array / Uint8Array / Int16Array at run time
+  const y = output(node, 0).data as Int16Array;
+  const { inZeroPoint, outZeroPoint, multiplier, shift } = d;
+  for (let i = 0; i < x.length; i++) {
+    const v = outZeroPoint + multiplyByQuantizedMultiplier(x[i]! - inZeroPoint, multiplier, shift);
+    y[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+function reluKernel(spec: ReluSpec): Kernel<ReluData> {
+  const nanToZero = spec.op === 'RELU6';
+  return {
+    op: spec.op,
+    prepare: (node) => prepareRelu(node, spec),
+    eval: (node, d) => evalRelu(node, d, nanToZero),
+  };
+}
+
+/** The RELU-family kernels. */
+export const reluKernels: Kernel[] = [
+  reluKernel({ op: 'RELU', min: 0, max: Infinity, dtypes: ['float32', 'uint8', 'int8', 'int16'] }),
+  reluKernel({ op: 'RELU6', min: 0, max: 6, dtypes: ['float32', 'uint8', 'int8', 'int16'] }),
+  reluKernel({ op: 'RELU_N1_TO_1', min: -1, max: 1, dtypes: ['float32', 'uint8', 'int8'] }),
+  reluKernel({ op: 'RELU_0_TO_1', min: 0, max: 1, dtypes: ['float32', 'uint8', 'int8'] }),
+] as Kernel[];
