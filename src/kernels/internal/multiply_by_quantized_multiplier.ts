@@ -49,18 +49,25 @@ export function multiplyByQuantizedMultiplierGreaterThanOne(
   return saturatingRoundingDoublingHighMul(Math.imul(x, 1 << leftShift), quantizedMultiplier);
 }
 
+/** POW2[n + 64] = 2^n for n in [-64, 64] (a table lookup is cheaper than `2 ** n` in hot loops). */
+const POW2 = Float64Array.from({ length: 129 }, (_, i) => 2 ** (i - 64));
+
 /**
  * Returns TFLite's `MultiplyByQuantizedMultiplier(int64_t x, int32_t quantized_multiplier, int shift)`,
  * the form the 16x8 kernels (int16 activations, int8 weights, int64 accumulators: CONV_2D,
  * DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV) use. It has its own single rounding: the
  * multiplier is first reduced to 15 bits, `reduced = (m + 2^15) >> 16` (0x7FFF when
- * m >= 0x7FFF0000), then `(x * reduced + 2^(total-1)) >> total` with total = 15 - shift, truncated
- * to int32.
+ * m >= 0x7FFF0000), then `(x * reduced + 2^(t-1)) >> t` with t = 15 - shift, truncated to int32.
  *
  * x is an integer given as a number, exact below 2^53 in magnitude (TFLite requires |x| < 2^47);
- * multiplier >= 0 and -31 <= shift <= 7 as TFLite asserts (not checked here). The 62-bit product
- * is kept exact by splitting x = xh*2^24 + xl (0 <= xl < 2^24), so both partial products stay
- * below 2^39. Never throws.
+ * multiplier >= 0 and -31 <= shift <= 7 as TFLite asserts (not checked here). The up-to-68-bit
+ * product is kept exact by splitting x = xh*2^24 + xl (0 <= xl < 2^24): A = xh*reduced (< 2^44)
+ * and B = xl*reduced + 2^(t-1) (< 2^46) are exact, and the result is floor((A*2^24 + B) / 2^t).
+ * For t >= 24 (the usual case), u = A*2^(24-t) is exact and
+ *   floor(...) = floor(u) + floor(frac(u) + B/2^t),
+ * where the second sum is exact (a multiple of 2^-t below 2^(47-t)). For t < 24, A*2^(24-t) is an
+ * integer that may exceed 2^53, so only its value modulo 2^32 (all the int32 truncation keeps) is
+ * formed. The branch depends on the shift only, which is constant per channel. Never throws.
  */
 export function multiplyByQuantizedMultiplierInt64(
   x: number,
@@ -68,28 +75,17 @@ export function multiplyByQuantizedMultiplierInt64(
   shift: number,
 ): number {
   const reduced = quantizedMultiplier < 0x7fff0000 ? (quantizedMultiplier + 32768) >> 16 : 0x7fff;
-  const totalShift = 15 - shift; // 8..46
-  const round = 2 ** (totalShift - 1);
-  const p = x * reduced;
-  if (p < 4503599627370496 && p > -4503599627370496) {
-    // |x * reduced| < 2^52: exact, and adding the rounding term (<= 2^45) stays exact.
-    return Math.floor((p + round) / 2 ** totalShift) | 0;
+  const t = 15 - shift; // 8..46
+  const xh = Math.floor(x * 5.960464477539063e-8); // floor(x / 2^24)
+  const a = xh * reduced;
+  const b = (x - xh * 16777216) * reduced + POW2[t + 63]!; // + 2^(t-1)
+  if (t >= 24) {
+    const u = a * POW2[88 - t]!; // A * 2^(24-t)
+    const fu = Math.floor(u);
+    return (fu + Math.floor(u - fu + b * POW2[64 - t]!)) | 0;
   }
-  const xh = Math.floor(x / 16777216);
-  const xl = x - xh * 16777216;
-  const ph = xh * reduced; // x*reduced = ph*2^24 + xl*reduced
-  const pl = xl * reduced;
-  if (totalShift >= 24) {
-    // Split ph = q*2^(t-24) + r: then floor(...) = q + floor((r*2^24 + pl + round) / 2^t).
-    const s = 2 ** (totalShift - 24);
-    const q = Math.floor(ph / s);
-    const r = ph - q * s;
-    return (q + Math.floor((r * 16777216 + pl + round) / 2 ** totalShift)) | 0;
-  }
-  // t < 24: ph*2^24 / 2^t = ph*2^(24-t) is an integer; only its value modulo 2^32 matters for the
-  // int32 truncation, so reduce ph first to keep the product exact.
-  const k = 24 - totalShift;
-  const m = 2 ** (32 - k);
-  const phMod = ph - Math.floor(ph / m) * m;
-  return (phMod * 2 ** k + Math.floor((pl + round) / 2 ** totalShift)) | 0;
+  // 8 <= t < 24: reduce A modulo 2^(32-k) before scaling by 2^k, k = 24 - t.
+  const m = POW2[t + 72]!; // 2^(32-k) = 2^(8+t)
+  const aMod = a - Math.floor(a / m) * m;
+  return (aMod * POW2[88 - t]! + Math.floor(b * POW2[64 - t]!)) | 0;
 }
