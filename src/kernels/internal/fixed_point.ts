@@ -4,13 +4,13 @@
  *
  * A value is its raw int32. `FixedPoint<int32_t, k>` (Qk.(31-k)) represents raw / 2^(31-k), so the
  * range is [-2^k, 2^k). Functions taking `integerBits` are the templates over k; they require
- * 0 <= k <= 29 unless stated otherwise. The product of Qa and Qb raws (`saturatingRoundingDoublingHighMul`) is a Q(a+b).
- * gemmlowp's plain `+`/`-` on raws wrap on overflow (undefined behaviour in C++, two's complement
- * in practice), which is `(a + b) | 0` here.
+ * 0 <= k <= 29 unless stated otherwise. The product of Qa and Qb raws
+ * (`saturatingRoundingDoublingHighMul`) is a Q(a+b). gemmlowp's plain `+`/`-` on raws wrap on
+ * overflow (undefined behaviour in C++, two's complement in practice), which is `(a + b) | 0` here.
  *
  * These are the primitives of TFLite's integer SOFTMAX, LOG_SOFTMAX, LOGISTIC and TANH reference
- * kernels (int8/uint8), of L2_NORMALIZATION and of the int16 LSTM; `quantize_multiplier.ts` builds
- * `MultiplyByQuantizedMultiplier` on them.
+ * kernels (int8/uint8), of L2_NORMALIZATION and of the int16 LSTM;
+ * `multiply_by_quantized_multiplier.ts` builds `MultiplyByQuantizedMultiplier` on them.
  */
 import {
   INT32_MAX,
@@ -28,7 +28,7 @@ import {
  * gemmlowp adds a nudge of 2^30 (or 1 - 2^30 when a*b < 0) and divides by 2^31 truncating toward
  * zero; both cases equal floor((a*b + 2^30) / 2^31). The 62-bit product is rebuilt exactly from
  * two cheap pieces: `Math.imul` gives lo = a*b mod 2^32, and the double product p = fl(a*b) is
- * within 2^9 of a*b. Writing a*b = H*2^32 + lo, the double p - lo is within 2^10 of H*2^32, so
+ * within 2^9 of a*b. Writing a*b = H*2^32 + lo, the double p - lo is within 2^11 of H*2^32, so
  * H = round((p - lo) / 2^32) exactly; then
  *   floor((a*b + 2^30) / 2^31) = 2H + floor((lo + 2^30) / 2^31),
  * the last term being 0, 1 or 2. This is branch-free (about 4 ns in V8, whatever the magnitudes).
