@@ -4,6 +4,7 @@
  */
 import { type Kernel, type KernelNode, input, optionsOf, output, shapeError } from '../kernel.js';
 import { normalizeAxis, numElements } from '../internal/shape.js';
+import { readIndexValues, readScalarIndex } from '../tensor/index_values.js';
 
 /** Copies input bytes to output bytes unless both already share memory. */
 export function copyIfNotAliased(node: KernelNode): void {
@@ -43,7 +44,7 @@ export const reshapeKernel: Kernel<{ dynamic: boolean }> = {
         ctx.markDynamic(y);
         return { dynamic: true };
       }
-      target = Array.from(shapeInput.data as Int32Array);
+      target = readIndexValues(node, shapeInput, 'shape');
     } else {
       target = node.builtinOptions ? optionsOf(node, 'ReshapeOptions').newShape : null;
     }
@@ -53,7 +54,7 @@ export const reshapeKernel: Kernel<{ dynamic: boolean }> = {
   eval(node, data, ctx) {
     if (data.dynamic) {
       const count = numElements(input(node, 0).shape);
-      const target = Array.from(input(node, 1).data as Int32Array);
+      const target = readIndexValues(node, input(node, 1), 'shape');
       ctx.resizeOutput(output(node, 0), inferShape(node, target, count));
     }
     copyIfNotAliased(node);
@@ -79,21 +80,29 @@ export const squeezeKernel: Kernel<null> = {
   },
 };
 
-/** EXPAND_DIMS: inserts a size-1 dim at the axis given by the (constant) second input. */
-export const expandDimsKernel: Kernel<null> = {
+/** Returns EXPAND_DIMS's output shape for the current axis input. */
+function expandedShape(node: KernelNode): number[] {
+  const x = input(node, 0);
+  const raw = readScalarIndex(node, input(node, 1), 'axis');
+  const axis = normalizeAxis(raw, x.shape.length + 1, `node ${node.index} (EXPAND_DIMS)`);
+  const shape = [...x.shape];
+  shape.splice(axis, 0, 1);
+  return shape;
+}
+
+/** EXPAND_DIMS: inserts a size-1 dim at the axis given by the second input (negative counts from the end). */
+export const expandDimsKernel: Kernel<{ dynamic: boolean }> = {
   op: 'EXPAND_DIMS',
-  prepare(node) {
-    const x = input(node, 0);
-    const axisT = input(node, 1);
-    if (!axisT.isConst) throw shapeError(node, 'the axis input must be constant');
-    const raw = Number((axisT.data as Int32Array)[0]);
-    const axis = normalizeAxis(raw, x.shape.length + 1, `node ${node.index} (EXPAND_DIMS)`);
-    const shape = [...x.shape];
-    shape.splice(axis, 0, 1);
-    output(node, 0).shape = shape;
-    return null;
+  prepare(node, ctx) {
+    if (!input(node, 1).isConst) {
+      ctx.markDynamic(output(node, 0));
+      return { dynamic: true };
+    }
+    output(node, 0).shape = expandedShape(node);
+    return { dynamic: false };
   },
-  eval(node) {
+  eval(node, data, ctx) {
+    if (data.dynamic) ctx.resizeOutput(output(node, 0), expandedShape(node));
     copyIfNotAliased(node);
   },
 };
