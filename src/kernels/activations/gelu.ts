@@ -73,7 +73,7 @@ export const geluKernel: Kernel<GeluData> = {
       const x = input(node, 0).data as Uint8Array;
       const y = output(node, 0).data as Uint8Array;
       const lut = d.lut;
-      for (let i = 0; i < x.length; i++) y[i] = lut[x[i]!]!;
+      for (let i = 0; i < x.length; i++) y[i] = lut[x[i]! & 0xff]!;
       return;
     }
     const x = input(node, 0).data as Float32Array;

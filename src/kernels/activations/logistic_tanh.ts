@@ -109,10 +109,10 @@ function evalActivation(node: KernelNode, d: ActivationData, fn: Fn): void {
     return;
   }
   if (d.kind === 'lut8') {
-    const x = xt.data as Uint8Array; // int8 bytes read unsigned = the table index
+    const x = xt.data as Uint8Array; // Int8Array for int8: q & 0xff is the table index
     const y = yt.data as Uint8Array;
     const lut = d.lut!;
-    for (let i = 0; i < x.length; i++) y[i] = lut[x[i]!]!;
+    for (let i = 0; i < x.length; i++) y[i] = lut[x[i]! & 0xff]!;
     return;
   }
   const x = xt.data as Int16Array;

@@ -66,9 +66,9 @@ function requireQuantized(node: KernelNode, x: KernelTensor, y: KernelTensor, in
 function lut8Loop(lut: Int8Array | Uint8Array): UnaryLoop {
   const table = new Uint8Array(lut.buffer, lut.byteOffset, 256);
   return (xt, yt) => {
-    const x = xt.data as Uint8Array; // int8 bytes read unsigned = the table index q & 0xff
+    const x = xt.data as Uint8Array; // Int8Array for int8: q & 0xff is the table index
     const y = yt.data as Uint8Array;
-    for (let i = 0; i < x.length; i++) y[i] = table[x[i]!]!;
+    for (let i = 0; i < x.length; i++) y[i] = table[x[i]! & 0xff]!;
   };
 }
 
