@@ -27,38 +27,34 @@ function seeded(dtype: string, n: number, seed: number): TypedArray {
 }
 
 describe.skipIf(!HAVE_FIXTURES || !peersAvailable())('stateful fixture models vs tfjs-tflite', () => {
-  it.for(MODELS)(
-    '$file: 3 seeded inputs',
-    async ({ file, input, output }, ctx) => {
-      const model = readModel(readFixture(file));
-      const sg = model.subgraphs[0]!;
-      const n = sg.tensors[sg.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
-      for (const seed of [1, 2, 3]) {
-        const x = seeded(input, n, seed);
-        let ours: TypedArray;
-        try {
-          ours = runSteps(model, [[x]])[0]![0]!;
-        } catch (err) {
-          if (err instanceof UnsupportedOpError) {
-            console.warn(`skipped: ${file} needs op ${err.op}, which has no kernel yet`);
-            ctx.skip();
-          }
-          throw err;
+  it.for(MODELS)('$file: 3 seeded inputs', { timeout: 180_000 }, async ({ file, input, output }, ctx) => {
+    const model = readModel(readFixture(file));
+    const sg = model.subgraphs[0]!;
+    const n = sg.tensors[sg.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+    for (const seed of [1, 2, 3]) {
+      const x = seeded(input, n, seed);
+      let ours: TypedArray;
+      try {
+        ours = runSteps(model, [[x]])[0]![0]!;
+      } catch (err) {
+        if (err instanceof UnsupportedOpError) {
+          console.warn(`skipped: ${file} needs op ${err.op}, which has no kernel yet`);
+          ctx.skip();
         }
-        const peer = await runTfjsTflite(model, [x]);
-        const cmp = compareTensors(
-          new Uint8Array(ours.buffer, ours.byteOffset, ours.byteLength),
-          peer.outputs[0]!.data,
-          {
-            dtype: output as CompareDtype,
-            rtol: 1e-5,
-            atol: 1e-6,
-            name: `${file} seed ${seed}`,
-          },
-        );
-        expect(cmp.ok, formatComparison(cmp)).toBe(true);
+        throw err;
       }
-    },
-    180_000,
-  );
+      const peer = await runTfjsTflite(model, [x]);
+      const cmp = compareTensors(
+        new Uint8Array(ours.buffer, ours.byteOffset, ours.byteLength),
+        peer.outputs[0]!.data,
+        {
+          dtype: output as CompareDtype,
+          rtol: 1e-5,
+          atol: 1e-6,
+          name: `${file} seed ${seed}`,
+        },
+      );
+      expect(cmp.ok, formatComparison(cmp)).toBe(true);
+    }
+  });
 });
