@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadModel } from '../../src/format/load_model.js';
-import { getModelMetadata } from '../../src/format/model_metadata.js';
+import { getModelMetadata, setModelMetadata } from '../../src/format/model_metadata.js';
+import { writeModel } from '../../src/format/model_writer.js';
 import { Interpreter } from '../../src/runtime/interpreter.js';
 import { outputNeedsSoftmax, softmax, topCategories } from '../../src/vision/classification_scores.js';
 import { ImageClassifier } from '../../src/vision/image_classifier.js';
@@ -164,6 +165,59 @@ describe('ImageClassifier on a pixels-as-scores model', () => {
     expect(() => c.classify({ width: 2, height: 2, data: new Uint8Array(12) })).toThrow(
       /needs 16 bytes, got 12/,
     );
+  });
+});
+
+describe('labels and display names from metadata', () => {
+  it('uses the first TENSOR_AXIS_LABELS file for labels and the locale file for display names', async () => {
+    const model = loadModel(tinyClassifierModel());
+    const text = (prefix: string) =>
+      new TextEncoder().encode(Array.from({ length: 12 }, (_, i) => `${prefix}${i}`).join('\n') + '\n');
+    setModelMetadata(
+      model,
+      {
+        name: 'tiny',
+        subgraphMetadata: [
+          {
+            inputTensorMetadata: [
+              {
+                name: 'image',
+                content: { contentProperties: { type: 'ImageProperties', colorSpace: 'RGB' } },
+              },
+            ],
+            outputTensorMetadata: [
+              {
+                name: 'scores',
+                associatedFiles: [
+                  { name: 'labels.txt', type: 'TENSOR_AXIS_LABELS' },
+                  { name: 'labels_fr.txt', type: 'TENSOR_AXIS_LABELS', locale: 'fr' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      [
+        { name: 'labels.txt', data: text('thing') },
+        { name: 'labels_fr.txt', data: text('chose') },
+      ],
+    );
+    const bytes = writeModel(model);
+    const fr = await ImageClassifier.create(bytes, { crop: 'none', maxResults: 1, displayNamesLocale: 'fr' });
+    expect(fr.classify(photo).categories[0]).toMatchObject({
+      index: 8,
+      label: 'thing8',
+      displayName: 'chose8',
+    });
+    const en = await ImageClassifier.create(bytes, { crop: 'none', maxResults: 1 });
+    expect(en.classify(photo).categories[0]).toMatchObject({ label: 'thing8', displayName: 'thing8' });
+    // Allow lists match display names too.
+    const allow = await ImageClassifier.create(bytes, {
+      crop: 'none',
+      displayNamesLocale: 'fr',
+      allowList: ['chose0'],
+    });
+    expect(allow.classify(photo).categories.map((c) => c.index)).toEqual([0]);
   });
 });
 
