@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TensorSpec } from '../../../src/ir/model_builder.js';
-import { runCase } from './harness.js';
+import { runCase, toList } from './harness.js';
 import { SHAPE_PAIRS } from './cases.js';
 import { broadcastMap, floatActivation, randomFloats, sizeOf } from './oracle.js';
 
@@ -126,7 +126,7 @@ describe('float32 binary ops', () => {
   it('DIV by zero gives +-inf / NaN (no activation) and the activation clamps it', () => {
     const spec: TensorSpec = { name: 'a', dtype: 'float32', shape: [3] };
     const run = (act: number) =>
-      Array.from(
+      toList(
         runCase(
           {
             op: 'DIV',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DType, TypedArray } from '../../../src/ir/dtype.js';
 import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { SHAPE_PAIRS } from './cases.js';
-import { runCase } from './harness.js';
+import { runCase, toList } from './harness.js';
 import { broadcastMap, randomInts, sizeOf } from './oracle.js';
 
 type IntDtype = 'int8' | 'uint8' | 'int16' | 'int32' | 'int64';
@@ -189,7 +189,7 @@ describe('integer binary ops (unquantized)', () => {
   it('int32 ADD and MUL wrap on overflow as C++ does; int32 DIV truncates toward zero', () => {
     const t: TensorSpec = { name: 'a', dtype: 'int32', shape: [3] };
     const run = (op: string, a: number[], b: number[]) =>
-      Array.from(
+      toList(
         runCase({ op, inputs: [t, { ...t, name: 'b' }], outputs: [{ ...t, name: 'y' }] }, [
           Int32Array.from(a),
           Int32Array.from(b),

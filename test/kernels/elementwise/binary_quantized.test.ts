@@ -288,26 +288,24 @@ describe('quantized SQUARED_DIFFERENCE (int8) and comparisons (uint8, int8)', ()
 
 describe('quantized DIV (uint8, int8): within one unit of the real quotient', () => {
   const divCases = (['uint8', 'int8'] as const).flatMap((dtype) =>
-    PARAMS[dtype]
-      .slice(0, 2)
-      .flatMap((p) =>
-        [SHAPE_PAIRS[3]!, SHAPE_PAIRS[5]!, SHAPE_PAIRS[10]!].flatMap((shapes) =>
-          [0, 1].map((act) => ({
-            name: `${dtype} ${p.name} act ${act} [${shapes[0]}]x[${shapes[1]}]`,
-            dtype,
-            p,
-            shapes,
-            act,
-          })),
-        ),
+    PARAMS[dtype].slice(0, 2).flatMap((p) =>
+      [SHAPE_PAIRS[3]!, SHAPE_PAIRS[5]!, SHAPE_PAIRS[10]!].flatMap((shapes) =>
+        [0, 1].map((act) => ({
+          name: `${dtype} ${p.name} act ${act} [${shapes[0]}]x[${shapes[1]}]`,
+          dtype,
+          p,
+          shapes,
+          act,
+        })),
       ),
+    ),
   );
   it.each(divCases)('$name', ({ dtype, p, shapes, act }) => {
     const [sa, sb] = shapes;
     const [av, bv0] = inputs(dtype, sa, sb, 61);
     // divisors at least 8 units away from the zero point
     const bv = bv0!.map((v) =>
-      Math.abs(v - p.z2) < 8 ? clampTo(p.z2 + (v >= p.z2 ? 8 : -8), ...QRANGE[dtype]) : v,
+      Math.abs(v - p.z2) < 8 ? clampTo(p.z2 + (v >= p.z2 ? 8 : -8), QRANGE[dtype][0], QRANGE[dtype][1]) : v,
     );
     const [lo, hi] = quantActivationRange(act, dtype, p.so, p.zo);
     const want = broadcastMap(sa, av!, sb, bv, (a, b) =>

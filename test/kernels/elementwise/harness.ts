@@ -134,3 +134,8 @@ export function viewOf(dtype: string, bytes: Uint8Array): TypedArray {
       return new Uint8Array(b);
   }
 }
+
+/** The values of a typed array as a plain list (bigints stay bigints). */
+export function toList(t: TypedArray): (number | bigint)[] {
+  return Array.from(t as ArrayLike<number | bigint>);
+}
