@@ -59,6 +59,24 @@ function int64Vector(b: Builder, values: readonly number[]): Offset {
   return b.endVector();
 }
 
+/** Zero-point vectors already written by a Builder, by content. */
+const writtenZeroPoints = new WeakMap<Builder, Map<string, Offset>>();
+
+/**
+ * Writes an int64 zero-point vector, or reuses an identical one written before: per-channel
+ * quantized weights and biases repeat the same all-zero vector for every layer (12 bytes per
+ * channel with the scales), and FlatBuffers lets tables share a vector — TFLite's verifier only
+ * checks that each offset stays in bounds.
+ */
+function zeroPointVector(b: Builder, values: readonly number[]): Offset {
+  let seen = writtenZeroPoints.get(b);
+  if (!seen) writtenZeroPoints.set(b, (seen = new Map()));
+  const key = values.join(',');
+  let offset = seen.get(key);
+  if (offset === undefined) seen.set(key, (offset = int64Vector(b, values)));
+  return offset;
+}
+
 function uint16Vector(b: Builder, values: readonly number[]): Offset {
   b.startVector(2, values.length, 4);
   for (let i = values.length - 1; i >= 0; i--) b.addInt16(values[i]!);
@@ -212,7 +230,7 @@ function writeQuantization(b: Builder, q: Quantization): Offset {
   const min = q.min ? float32Vector(b, q.min) : 0;
   const max = q.max ? float32Vector(b, q.max) : 0;
   const scale = q.scale ? float32Vector(b, q.scale) : 0;
-  const zp = q.zeroPoint ? int64Vector(b, q.zeroPoint) : 0;
+  const zp = q.zeroPoint ? zeroPointVector(b, q.zeroPoint) : 0;
   let details = 0;
   if (q.details) {
     const custom = q.details.custom ? alignedByteVector(b, q.details.custom, 16) : 0;
