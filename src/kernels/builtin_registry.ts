@@ -11,6 +11,7 @@ import { reduceKernels } from './reduce/index.js';
 import { KernelRegistry } from './registry.js';
 import { rnnKernels } from './rnn/index.js';
 import { shapeKernels } from './shape/index.js';
+import { signalKernels } from './signal/index.js';
 import { tensorKernels } from './tensor/index.js';
 
 /** Returns a registry holding every built-in kernel. */
@@ -25,5 +26,6 @@ export function createBuiltinRegistry(): KernelRegistry {
     ...tensorKernels,
     ...rnnKernels,
     ...detectionKernels,
+    ...signalKernels,
   );
 }
