@@ -7,7 +7,12 @@
  *    ('libyuv'), raw uint8 pixels. Our resampler is bit-exact with libyuv's x86 build (see
  *    resize.test.ts).
  *  - MediaPipe case (tolerance 1e-6, i.e. the exact quantized score 249/256):
- *    cv::warpPerspective INTER_LINEAR ('opencv'), bit-exact with OpenCV 4.6.
+ *    cv::warpPerspective INTER_LINEAR ('opencv'), bit-exact with OpenCV 4.6. MediaPipe runs the
+ *    model with XNNPACK, whose uint8 requantization differs from TFLite's reference kernels (which
+ *    ours follow bit for bit) by one step on some values (design.md 4.2): on our exact input bytes
+ *    LiteRT and tfjs-tflite (both XNNPACK) give 249/256 for cheeseburger, our interpreter 250/256.
+ *    So the test checks the preprocessing at the case's tolerance by running our input tensor in
+ *    LiteRT, and our own end-to-end score within one output step (1/256) on top of it.
  *  - libcoral cases: TFLite RESIZE_BILINEAR half-pixel centres in float32, truncated ('tflite');
  *    BMP decoded by our decoder, identical to the bytes libcoral's ReadBmp gives.
  *  - TFLM MNIST LSTM cases: the 28x28 grayscale PNG as float x / 255 (mean 0, std 255; the
@@ -26,6 +31,7 @@ import { decodeImageFile } from '../../src/node/decode_image.js';
 import type { ImageClassifierOptions } from '../../src/vision/image_classifier.js';
 import type { ResizeMethod } from '../../src/vision/resize.js';
 import { HAVE_FIXTURES, fixturePath } from '../support/fixtures.js';
+import { peersAvailable, runPeer } from '../support/peers.js';
 import { fixtureClassifier } from './helpers/classifier.js';
 
 interface GoldenCase {
@@ -59,6 +65,12 @@ const cases: GoldenCase[] = HAVE_FIXTURES
       (c) => c.task.startsWith('image_classification'),
     )
   : [];
+
+/**
+ * Cases whose expected scores come from an XNNPACK run (MediaPipe): checked exactly in LiteRT on
+ * our input tensor, and within one output quantization step in our interpreter.
+ */
+const XNNPACK_CASES = new Set(['mediapipe_cc_mobilenet_v1_025_224_quant_burger']);
 
 /** The resampler each upstream pipeline uses, from the case id's prefix. */
 function methodOf(id: string): ResizeMethod {
@@ -129,15 +141,33 @@ describe.skipIf(!HAVE_FIXTURES)('golden image classification cases', () => {
       const image = await decodeImageFile(fixturePath(c.input));
       const { categories } = classifier.classify(image);
       const e = c.expected;
+      const xnnpack = XNNPACK_CASES.has(c.id);
+      if (xnnpack && peersAvailable('node')) {
+        // Our preprocessing, LiteRT's (XNNPACK) arithmetic: the upstream number exactly.
+        const { tensor } = classifier.preprocess(image);
+        const peer = await runPeer({
+          runtime: 'litert',
+          model: fixturePath(c.model),
+          inputs: [new Uint8Array(tensor.buffer)],
+        });
+        const q = classifier.interpreter.outputs[0]!.quantization!;
+        for (const want of e.top_k ?? []) {
+          const score = q.scale[0]! * (peer.outputs[0]!.data[want.index]! - q.zeroPoint[0]!);
+          expect(Math.abs(score - want.score), `LiteRT score ${score} vs ${want.score}`).toBeLessThanOrEqual(
+            c.tolerance!.score_abs! + 1e-12,
+          );
+        }
+      }
       if (e.top_k) {
         expect(categories.length).toBe(e.top_k.length);
+        const step = xnnpack ? 1 / 256 : 0;
         e.top_k.forEach((want, k) => {
           expect(categories[k]!.index).toBe(want.index);
           expect(categories[k]!.label).toBe(want.label);
           expect(
             Math.abs(categories[k]!.score - want.score),
             `score ${categories[k]!.score} vs ${want.score}`,
-          ).toBeLessThanOrEqual(c.tolerance!.score_abs! + 1e-12);
+          ).toBeLessThanOrEqual(c.tolerance!.score_abs! + step + 1e-12);
         });
       }
       if (e.top1) {
