@@ -86,8 +86,9 @@ export function kissFftrPlan(nfft: number): KissFftrPlan {
   if (nfft & 1 || nfft < 2) throw new Error(`a real FFT needs an even length, got ${nfft}`);
   const ncfft = nfft >> 1;
   const superTwiddles = new Int16Array(2 * (ncfft >> 1));
+  // kissfft writes pi as a 30-digit literal; as a double it is Math.PI.
   for (let i = 0; i < ncfft >> 1; i++) {
-    cexp(superTwiddles, i, -3.14159265358979323846264338327 * ((i + 1) / ncfft + 0.5));
+    cexp(superTwiddles, i, -Math.PI * ((i + 1) / ncfft + 0.5));
   }
   return { sub: kissFftPlan(ncfft), superTwiddles, tmp: new Int16Array(2 * ncfft) };
 }
