@@ -6,7 +6,8 @@
  * with positions outside the image skipped. Filter [1, fh, fw, outC], NHWC.
  *
  * The loop is direct (no im2col): per output pixel the in-image taps are listed once (input and
- * weight offsets), then each output channel sums over them with one accumulator.
+ * weight offsets), then each output channel sums over them (four channels at a time when the
+ * depth multiplier is 1).
  * - float32: double accumulation, one rounding to float32 (relative error <= 1e-6 on
  *   well-conditioned outputs).
  * - uint8 (filter zero point), int8 per-channel / per-tensor, int16 x int8 (int64 or int32 bias):
@@ -112,7 +113,7 @@ export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
       lo: -Infinity,
       hi: Infinity,
       tapsHandle: ctx.requestScratch(fh * fw * 2 * 4),
-      accHandle: -1,
+      accHandle: ctx.requestScratch(outC * 8),
       quantInputHandle: -1,
       weightsHandle: -1,
       weightsPersistent: false,
@@ -134,7 +135,6 @@ export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
     data.weightsHandle = filter.isConst
       ? ctx.requestPersistent(weightBytes)
       : ctx.requestScratch(weightBytes);
-    data.accHandle = ctx.requestScratch(outC * 8);
     if (path === 'hybrid') {
       expectDtype(node, y, ['float32'], 'output');
       if (bias) expectDtype(node, bias, ['float32'], 'bias');
@@ -199,26 +199,123 @@ function listTaps(w: Window2D, outC: number, b: number, oy: number, ox: number, 
   return n;
 }
 
+/**
+ * Writes acc[oc] = sum over the n/2 taps of x[tapIn + ic] * w[tapW + oc] (oc = ic * multiplier +
+ * m). With multiplier 1, four channels are summed at a time (four independent accumulators: about
+ * twice as fast in V8 as one channel at a time).
+ */
+function channelSumsF32(
+  x: Float32Array,
+  wt: Float32Array,
+  taps: Int32Array,
+  n: number,
+  inC: number,
+  multiplier: number,
+  acc: Float64Array,
+): void {
+  if (multiplier === 1) {
+    let c = 0;
+    for (; c + 4 <= inC; c += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < n; t += 2) {
+        const xb = taps[t]! + c;
+        const wb = taps[t + 1]! + c;
+        s0 += x[xb]! * wt[wb]!;
+        s1 += x[xb + 1]! * wt[wb + 1]!;
+        s2 += x[xb + 2]! * wt[wb + 2]!;
+        s3 += x[xb + 3]! * wt[wb + 3]!;
+      }
+      acc[c] = s0;
+      acc[c + 1] = s1;
+      acc[c + 2] = s2;
+      acc[c + 3] = s3;
+    }
+    for (; c < inC; c++) {
+      let s = 0;
+      for (let t = 0; t < n; t += 2) s += x[taps[t]! + c]! * wt[taps[t + 1]! + c]!;
+      acc[c] = s;
+    }
+    return;
+  }
+  for (let ic = 0; ic < inC; ic++) {
+    for (let m = 0; m < multiplier; m++) {
+      const oc = ic * multiplier + m;
+      let s = 0;
+      for (let t = 0; t < n; t += 2) s += x[taps[t]! + ic]! * wt[taps[t + 1]! + oc]!;
+      acc[oc] = s;
+    }
+  }
+}
+
+/** Integer analogue of channelSumsF32 on (x - zp) and pre-offset weights; `base` shifts the input offsets. */
+function channelSumsInt(
+  x: QuantizedData,
+  base: number,
+  zp: number,
+  wt: Int16Array,
+  taps: Int32Array,
+  n: number,
+  inC: number,
+  multiplier: number,
+  acc: Float64Array,
+): void {
+  if (multiplier === 1) {
+    let c = 0;
+    for (; c + 4 <= inC; c += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < n; t += 2) {
+        const xb = base + taps[t]! + c;
+        const wb = taps[t + 1]! + c;
+        s0 += (x[xb]! - zp) * wt[wb]!;
+        s1 += (x[xb + 1]! - zp) * wt[wb + 1]!;
+        s2 += (x[xb + 2]! - zp) * wt[wb + 2]!;
+        s3 += (x[xb + 3]! - zp) * wt[wb + 3]!;
+      }
+      acc[c] = s0;
+      acc[c + 1] = s1;
+      acc[c + 2] = s2;
+      acc[c + 3] = s3;
+    }
+    for (; c < inC; c++) {
+      let s = 0;
+      for (let t = 0; t < n; t += 2) s += (x[base + taps[t]! + c]! - zp) * wt[taps[t + 1]! + c]!;
+      acc[c] = s;
+    }
+    return;
+  }
+  for (let ic = 0; ic < inC; ic++) {
+    for (let m = 0; m < multiplier; m++) {
+      const oc = ic * multiplier + m;
+      let s = 0;
+      for (let t = 0; t < n; t += 2) s += (x[base + taps[t]! + ic]! - zp) * wt[taps[t + 1]! + oc]!;
+      acc[oc] = s;
+    }
+  }
+}
+
 function evalFloat(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void {
   const x = input(node, 0).data as Float32Array;
   const wt = input(node, 1).data as Float32Array;
   const bias = (node.inputs[2]?.data as Float32Array | undefined) ?? null;
   const y = output(node, 0).data as Float32Array;
   const taps = scratchI32(ctx.scratch(d.tapsHandle));
+  const acc = scratchF64(ctx.scratch(d.accHandle));
   const { w, outC, multiplier, lo, hi } = d;
   let o = 0;
   for (let b = 0; b < w.batches; b++) {
     for (let oy = 0; oy < w.outH; oy++) {
       for (let ox = 0; ox < w.outW; ox++) {
         const n = listTaps(w, outC, b, oy, ox, taps);
-        for (let ic = 0; ic < w.inC; ic++) {
-          for (let m = 0; m < multiplier; m++) {
-            const oc = ic * multiplier + m;
-            let s = 0;
-            for (let t = 0; t < n; t += 2) s += x[taps[t]! + ic]! * wt[taps[t + 1]! + oc]!;
-            const v = s + (bias ? bias[oc]! : 0);
-            y[o++] = v < lo ? lo : v > hi ? hi : v;
-          }
+        channelSumsF32(x, wt, taps, n, w.inC, multiplier, acc);
+        for (let c = 0; c < outC; c++) {
+          const v = acc[c]! + (bias ? bias[c]! : 0);
+          y[o++] = v < lo ? lo : v > hi ? hi : v;
         }
       }
     }
@@ -264,14 +361,7 @@ function evalInteger(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void
     for (let oy = 0; oy < w.outH; oy++) {
       for (let ox = 0; ox < w.outW; ox++) {
         const n = listTaps(w, outC, b, oy, ox, taps);
-        for (let ic = 0; ic < w.inC; ic++) {
-          for (let m = 0; m < multiplier; m++) {
-            const oc = ic * multiplier + m;
-            let s = 0;
-            for (let t = 0; t < n; t += 2) s += (x[base + taps[t]! + ic]! - zp) * wt[taps[t + 1]! + oc]!;
-            acc[oc] = s;
-          }
-        }
+        channelSumsInt(x, base, zp, wt, taps, n, w.inC, multiplier, acc);
         if (hybrid) {
           const yf = y as Float32Array;
           const { lo, hi, filterScales } = d;

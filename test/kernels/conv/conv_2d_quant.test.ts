@@ -7,7 +7,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../../src/ir/dtype.js';
-import { type ConvSpec, convSums, quantAct, randomInts, requant, rng } from './oracle.js';
+import {
+  type ConvSpec,
+  convSums,
+  mbqm32,
+  quantAct,
+  quantizeMultiplier,
+  randomInts,
+  requant,
+  rng,
+} from './oracle.js';
 import { runOp } from './run_op.js';
 
 interface QCase extends ConvSpec {
@@ -337,4 +346,46 @@ describe('CONV_2D quantized (TFLite integer formula)', () => {
       expect(got).toEqual(expected);
     });
   }
+});
+
+describe('CONV_2D requantization rounds twice, as TFLite reference kernels do', () => {
+  it('an exact value just below k + 0.5 rounds up to k + 1 (XNNPACK and single rounding give k)', () => {
+    // movenet layer 7's scales: shift -8, so the first rounding (SaturatingRoundingDoublingHighMul)
+    // keeps 8 fractional bits and a value within 2^-9 of a half is pushed onto it.
+    const inScale = Math.fround(0.0235294122248888);
+    const wScale = Math.fround(0.030022505670785904);
+    const outScale = Math.fround(0.35861149430274963);
+    const real = (inScale * wScale) / outScale;
+    const { m, shift } = quantizeMultiplier(real);
+    expect(shift).toBe(-8);
+    let acc = 1;
+    // The first accumulator whose exact scaled value has a fractional part in (0.498, 0.5).
+    while (!((acc * real) % 1 > 0.498 && (acc * real) % 1 < 0.5)) acc++;
+    const exactRounded = Math.round(acc * real);
+    const reference = mbqm32(acc, m, shift);
+    expect(reference).toBe(exactRounded + 1);
+    const [out] = runOp(
+      {
+        op: 'CONV_2D',
+        version: 3,
+        inputs: [
+          { name: 'x', dtype: 'int8', shape: [1, 1, 1, 1], quant: { scale: [inScale], zeroPoint: [0] } },
+          {
+            name: 'w',
+            dtype: 'int8',
+            shape: [1, 1, 1, 1],
+            data: new Int8Array([1]),
+            quant: { scale: [wScale], zeroPoint: [0] },
+          },
+          { name: 'b', dtype: 'int32', shape: [1], data: new Int32Array([acc - 1]) },
+        ],
+        outputs: [
+          { name: 'y', dtype: 'int8', shape: [1, 1, 1, 1], quant: { scale: [outScale], zeroPoint: [0] } },
+        ],
+        options: { padding: 1, strideH: 1, strideW: 1 },
+      },
+      [new Int8Array([1])],
+    );
+    expect((out!.data as Int8Array)[0]).toBe(reference);
+  });
 });
