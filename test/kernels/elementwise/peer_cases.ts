@@ -3,10 +3,10 @@
  * tfjs-tflite (peers.test.ts), as data. Each group becomes one model holding many independent
  * ops, so one peer call checks them all; inputs are the peers' seeded random values.
  */
-import type { DType } from '../../../src/ir/dtype.js';
+import type { DType, TypedArray } from '../../../src/ir/dtype.js';
 import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import type { OpCase } from './harness.js';
-import { broadcast } from './oracle.js';
+import { broadcast, randomInts, sizeOf } from './oracle.js';
 
 /** Quantization (scale, zero point) of a tensor. */
 export type Q = [number, number];
@@ -22,7 +22,13 @@ export function binary(
   op: string,
   dtype: DType,
   shapes: [number[], number[]],
-  opts: { q?: [Q, Q, Q]; act?: number; out?: DType; options?: Record<string, unknown> } = {},
+  opts: {
+    q?: [Q, Q, Q];
+    act?: number;
+    out?: DType;
+    options?: Record<string, unknown>;
+    constB?: TypedArray;
+  } = {},
 ): OpCase {
   const id = `${op.toLowerCase()}_${counter++}`;
   const [sa, sb] = shapes;
@@ -33,9 +39,22 @@ export function binary(
   };
   return {
     op,
-    inputs: [t(`${id}_a`, dtype, sa, opts.q?.[0]), t(`${id}_b`, dtype, sb, opts.q?.[1])],
+    inputs: [
+      t(`${id}_a`, dtype, sa, opts.q?.[0]),
+      { ...t(`${id}_b`, dtype, sb, opts.q?.[1]), ...(opts.constB ? { data: opts.constB } : {}) },
+    ],
     outputs: [t(`${id}_y`, opts.out ?? dtype, outShape, opts.q?.[2])],
     ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
+}
+
+/** A SELECT_V2 case: condition, x, y broadcast three ways. */
+export function select(sc: number[], sx: number[], sy: number[], dtype: DType): OpCase {
+  const id = `select_${counter++}`;
+  return {
+    op: 'SELECT_V2',
+    inputs: [t(`${id}_c`, 'bool', sc), t(`${id}_x`, dtype, sx), t(`${id}_y`, dtype, sy)],
+    outputs: [t(`${id}_out`, dtype, broadcast(sc, sx, sy))],
   };
 }
 
@@ -126,6 +145,24 @@ const Q8: Record<'uint8' | 'int8', [Q, Q, Q][]> = {
   ],
 };
 
+/**
+ * A quantized DIV case. Random bytes can hit the divisor's zero point (an error in TFLite), so
+ * the divisor is a constant with values away from it.
+ */
+function quantDiv(dtype: 'uint8' | 'int8', q: [Q, Q, Q]): OpCase {
+  const zp = q[1][1];
+  const lo = dtype === 'uint8' ? 0 : -128;
+  const b = randomInts(sizeOf(SHAPES[3]![1]), 17, 1, 90).map((v, i) => {
+    const x = Math.min(lo + 255, Math.max(lo, zp + (i % 2 === 0 ? v : -v)));
+    return x === zp ? zp + 1 : x;
+  });
+  return binary('DIV', dtype, SHAPES[3]!, {
+    q,
+    act: 0,
+    constB: dtype === 'uint8' ? Uint8Array.from(b) : Int8Array.from(b),
+  });
+}
+
 /** uint8 or int8: quantized arithmetic (every activation), MAX/MIN, comparisons, unary ops. */
 export function quant8Group(dtype: 'uint8' | 'int8'): OpCase[] {
   const cases: OpCase[] = [];
@@ -135,7 +172,7 @@ export function quant8Group(dtype: 'uint8' | 'int8'): OpCase[] {
     );
   }
   for (const q of Q8[dtype]) {
-    // Divisors: random bytes can hit the zero point (an error in TFLite), so b is a constant.
+    if (dtype === 'uint8') cases.push(quantDiv('uint8', q));
     cases.push(binary('MAXIMUM', dtype, SHAPES[2]!, { q: [q[0], q[0], q[0]] }));
     cases.push(binary('MINIMUM', dtype, SHAPES[4]!, { q: [q[0], q[0], q[0]] }));
     for (const op of ['EQUAL', 'NOT_EQUAL', 'LESS', 'LESS_EQUAL', 'GREATER', 'GREATER_EQUAL']) {
@@ -241,7 +278,7 @@ export function intGroup(): OpCase[] {
 /**
  * Cases only LiteRT.js can check: ops and dtypes newer than the TFLite inside tfjs-tflite
  * 0.0.1-alpha.10 (it rejects int8/int16 EXP and LOG and int32 ABS at prepare), and int64
- * tensors (the harness cannot feed them to tfjs-tflite).
+ * tensors (the harness cannot feed them to tfjs-tflite); int8 DIV (tfjs-tflite fails at invoke).
  */
 export function litertOnlyGroup(): OpCase[] {
   const int64: OpCase[] = ['ADD', 'SUB', 'MUL', 'FLOOR_MOD', 'MAXIMUM', 'MINIMUM'].map((op) =>
@@ -252,6 +289,7 @@ export function litertOnlyGroup(): OpCase[] {
   }
   return [
     ...int64,
+    ...Q8.int8.map((q) => quantDiv('int8', q)),
     unary('NEG', 'int64', [3, 4]),
     unary(
       'EXP',

