@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { IN_CI } from './fixtures.js';
 import { CHROMIUM, PEERS_SOURCE, ensurePeersHarness } from './peer_harness.js';
@@ -213,6 +214,55 @@ export async function runPeer(opts: PeerRunOptions): Promise<PeerResult> {
       outputs: RawTensor[];
     };
     return { ...raw, inputs: raw.inputs.map(decodeTensor), outputs: raw.outputs.map(decodeTensor) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** One seeded run of runPeerSeeds. */
+export interface PeerSeedRun {
+  seed: number;
+  inputs: PeerTensor[];
+  outputs: PeerTensor[];
+}
+
+/**
+ * Runs `model` in a peer runtime in Node on several seeded inputs in one process (the runtime
+ * starts once). Inputs are generated as peer.mjs (and src/runtime/random_inputs.ts) do.
+ */
+export async function runPeerSeeds(opts: {
+  runtime: PeerRuntime;
+  model: string;
+  seeds: readonly number[];
+  timeoutMs?: number;
+}): Promise<{ signature?: string; results: PeerSeedRun[] }> {
+  const dir = await ensurePeersHarness();
+  const tmp = mkdtempSync(join(tmpdir(), 'tflite-ts-peer-'));
+  try {
+    const out = join(tmp, 'out.json');
+    const script = fileURLToPath(new URL('./peer_multi.mjs', import.meta.url));
+    try {
+      await execFileAsync(
+        process.execPath,
+        [script, dir, opts.runtime, resolve(opts.model), opts.seeds.join(','), out],
+        { cwd: dir, timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20 },
+      );
+    } catch (e) {
+      const err = e as Error & { stderr?: string };
+      throw new Error(`peer ${opts.runtime} failed on ${opts.model}: ${(err.stderr ?? err.message).trim()}`);
+    }
+    const raw = JSON.parse(readFileSync(out, 'utf8')) as {
+      signature?: string;
+      results: { seed: number; inputs: RawTensor[]; outputs: RawTensor[] }[];
+    };
+    return {
+      ...(raw.signature !== undefined ? { signature: raw.signature } : {}),
+      results: raw.results.map((r) => ({
+        seed: r.seed,
+        inputs: r.inputs.map(decodeTensor),
+        outputs: r.outputs.map(decodeTensor),
+      })),
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
