@@ -37,11 +37,11 @@ export async function fixtureClassifier(
 }
 
 /**
- * Returns the bytes of a model whose "scores" are its input pixels: uint8 input [1, h, w, 3]
- * (or NCHW [1, 3, h, w]) with quantization `inputQuant`, reshaped to [1, h*w*3] with output
- * quantization `outputQuant` (default scale 1/256, zero point 0: the probability encoding, so no
- * softmax is applied). With `softmaxOp`, a SOFTMAX-free float variant is not needed: tests
- * choose the quantization to make the output look like logits or probabilities.
+ * Returns the bytes of a model whose "scores" are its input pixels: an input [1, h, w, 3] (or
+ * NCHW [1, 3, h, w]) of `dtype` (uint8: scale 1/256, zero point 0; int8: zero point -128),
+ * reshaped to [1, h*w*3]. The output keeps the input's quantization unless `outputQuant` is
+ * given: scale 1/256 is the probability encoding (no softmax applied), any other scale makes the
+ * output look like logits.
  */
 export function tinyClassifierModel(
   options: {
