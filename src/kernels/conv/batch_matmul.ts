@@ -51,6 +51,7 @@ interface BatchMatMulData {
   rq: Requant | null;
 }
 
+/** BATCH_MATMUL: float32, int8, int16. Prepare throws UnsupportedOpError / ShapeError for other dtypes or shapes. */
 export const batchMatMulKernel: Kernel<BatchMatMulData> = {
   op: 'BATCH_MATMUL',
   prepare(node: KernelNode, ctx: PrepareContext): BatchMatMulData {

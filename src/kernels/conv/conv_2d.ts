@@ -109,6 +109,7 @@ function scalesDiffer(scales: readonly number[]): boolean {
   return false;
 }
 
+/** CONV_2D: float32, hybrid, uint8, int8, int16x8. Prepare throws UnsupportedOpError / ShapeError for other dtypes or shapes. */
 export const conv2dKernel: Kernel<ConvData> = {
   op: 'CONV_2D',
   prepare(node: KernelNode, ctx: PrepareContext): ConvData {

@@ -64,6 +64,7 @@ interface DepthwiseData {
   filterScales: Float32Array;
 }
 
+/** DEPTHWISE_CONV_2D: float32, hybrid, uint8, int8, int16x8. Prepare throws UnsupportedOpError / ShapeError otherwise. */
 export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
   op: 'DEPTHWISE_CONV_2D',
   prepare(node: KernelNode, ctx: PrepareContext): DepthwiseData {

@@ -71,6 +71,7 @@ interface FcData {
   asymmetric: boolean;
 }
 
+/** FULLY_CONNECTED: float32, hybrid, uint8, int8, int16x8. Prepare throws UnsupportedOpError / ShapeError otherwise. */
 export const fullyConnectedKernel: Kernel<FcData> = {
   op: 'FULLY_CONNECTED',
   prepare(node: KernelNode, ctx: PrepareContext): FcData {

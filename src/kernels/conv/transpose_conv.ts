@@ -118,6 +118,7 @@ function repack(
   }
 }
 
+/** TRANSPOSE_CONV: float32, uint8, int8, int16x8. Prepare throws UnsupportedOpError / ShapeError otherwise. */
 export const transposeConvKernel: Kernel<TransposeConvData> = {
   op: 'TRANSPOSE_CONV',
   prepare(node: KernelNode, ctx: PrepareContext): TransposeConvData {
