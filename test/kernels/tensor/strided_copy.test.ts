@@ -71,6 +71,31 @@ describe('strided copy', () => {
     }
   });
 
+  it('byte transposes (4-byte word paths on either aligned side, and unaligned) match a naive copy', () => {
+    const r = rng(5);
+    for (let trial = 0; trial < 120; trial++) {
+      // An NHWC <-> NCHW style transpose of [batch, a, b] -> [batch, b, a] with byte elements.
+      const batch = 1 + Math.floor(r() * 3);
+      const a = 1 + Math.floor(r() * 40);
+      const b = 1 + Math.floor(r() * 40);
+      const offset = Math.floor(r() * 3) === 0 ? 1 : 0;
+      const src = Uint8Array.from({ length: batch * a * b + 8 }, (_, i) => (i * 37 + 11) & 0xff);
+      const from = src.subarray(offset);
+      const dims = [batch, b, a];
+      const srcStrides = [a * b, 1, b];
+      const dstStrides = [a * b, a, 1];
+      const want = new Uint8Array(batch * a * b + 4);
+      const got = new Uint8Array(batch * a * b + 4);
+      forEachIndex(dims, (idx) => {
+        want[idx[0]! * dstStrides[0]! + idx[1]! * dstStrides[1]! + idx[2]!] =
+          from[idx[0]! * srcStrides[0]! + idx[1]! + idx[2]! * srcStrides[2]!]!;
+      });
+      runCopy(planCopy(dims, srcStrides, dstStrides, 0, 0), from, got);
+      const bad = want.findIndex((v, i) => got[i] !== v);
+      expect(bad, `trial ${trial}: [${batch}, ${a}, ${b}] offset ${offset}`).toBe(-1);
+    }
+  });
+
   it('merges contiguous dims and copies nothing for an empty box', () => {
     const p = planCopy([2, 3, 4], [12, 4, 1], [12, 4, 1], 0, 0);
     expect(Array.from(p.dims)).toEqual([24]);
