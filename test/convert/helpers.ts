@@ -45,16 +45,24 @@ export function randomizeWeights(model: tf.LayersModel, s = 7): void {
 }
 
 /** Runs `model.predict` on float inputs; returns every output's values. */
-export function tfPredict(model: tf.LayersModel | tf.GraphModel, inputs: { shape: number[]; data: Float32Array | Int32Array }[]): Float32Array[] {
+export function tfPredict(
+  model: tf.LayersModel | tf.GraphModel,
+  inputs: { shape: number[]; data: Float32Array | Int32Array }[],
+): Float32Array[] {
   return tf.tidy(() => {
-    const ts = inputs.map((i) => tf.tensor(i.data, i.shape, i.data instanceof Int32Array ? 'int32' : 'float32'));
+    const ts = inputs.map((i) =>
+      tf.tensor(i.data, i.shape, i.data instanceof Int32Array ? 'int32' : 'float32'),
+    );
     const out = model.predict(ts.length === 1 ? ts[0]! : ts) as tf.Tensor | tf.Tensor[];
     return (Array.isArray(out) ? out : [out]).map((t) => Float32Array.from(t.dataSync() as Float32Array));
   });
 }
 
 /** Converts a live tfjs model. */
-export function convertModel(model: tf.LayersModel | tf.GraphModel, options: ConvertOptions = {}): Promise<ConvertResult> {
+export function convertModel(
+  model: tf.LayersModel | tf.GraphModel,
+  options: ConvertOptions = {},
+): Promise<ConvertResult> {
   return convert(model as unknown as Parameters<typeof convert>[0], options);
 }
 
@@ -92,7 +100,10 @@ export async function runLiteRT(
 }
 
 /** Largest |a - b| / (RTOL-scaled) excess over the tolerance; <= 1 passes. Also returns the max relative error. */
-export function parity(ours: Float32Array, ref: Float32Array): { maxAbs: number; maxRel: number; ok: boolean } {
+export function parity(
+  ours: Float32Array,
+  ref: Float32Array,
+): { maxAbs: number; maxRel: number; ok: boolean } {
   let maxAbs = 0;
   let maxRel = 0;
   let ok = ours.length === ref.length;
@@ -106,4 +117,49 @@ export function parity(ours: Float32Array, ref: Float32Array): { maxAbs: number;
     if (m > 0) maxRel = Math.max(maxRel, d / m);
   }
   return { maxAbs, maxRel, ok };
+}
+
+/** One input of a parity case: its shape (batch 1) and, optionally, fixed data. */
+export interface CaseInput {
+  shape: number[];
+  data?: Float32Array | Int32Array;
+}
+
+/** Figures of one parity check. */
+export interface ParityFigures {
+  report: ConvertResult['report'];
+  ours: { maxAbs: number; maxRel: number; ok: boolean }[];
+  peer: { maxAbs: number; maxRel: number; ok: boolean }[];
+}
+
+/**
+ * Converts `model`, runs tfjs predict, our interpreter and the peer on the same seeded inputs;
+ * returns the figures (the caller asserts). `peer: false` skips the peer run.
+ */
+export async function parityCheck(
+  model: tf.LayersModel | tf.GraphModel,
+  inputs: CaseInput[],
+  options: { peer?: PeerRuntime | false; convert?: ConvertOptions; seed?: number } = {},
+): Promise<ParityFigures> {
+  const data = inputs.map(
+    (i, k) =>
+      i.data ??
+      randomFloats(
+        i.shape.reduce((a, b) => a * b, 1),
+        -1,
+        1,
+        (options.seed ?? 11) + k,
+      ),
+  );
+  const ref = tfPredict(
+    model,
+    inputs.map((i, k) => ({ shape: i.shape, data: data[k]! })),
+  );
+  const r = await convertModel(model, options.convert ?? {});
+  const ours = runOurs(r.bytes, data).map((o, k) => parity(o, ref[k]!));
+  const peer =
+    options.peer === false
+      ? []
+      : (await runLiteRT(r.bytes, data, options.peer ?? 'litert')).map((o, k) => parity(o, ref[k]!));
+  return { report: r.report, ours, peer };
 }
