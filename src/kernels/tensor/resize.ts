@@ -200,7 +200,12 @@ export const resizeBilinearKernel: Kernel<BilinearData> = {
             for (let c = 0; c < depth; c++) {
               const acc =
                 src[p00 + c]! * w00 + src[p10 + c]! * w10 + src[p01 + c]! * w01 + src[p11 + c]! * w11;
-              dst[d++] = Math.trunc((acc + (acc > 0 ? 524288 : -524288)) / 1048576);
+              // (acc +- 2^19) / 2^20 truncated = acc / 2^20 rounded half away from zero. Without
+              // a sign branch (random signs mispredict): floor(t + 0.5), negative ties moved down.
+              const t = acc * 9.5367431640625e-7 + 0.5; // acc / 2^20 + 0.5, exact
+              let q = Math.floor(t);
+              if (q === t && acc < 0) q -= 1;
+              dst[d++] = q;
             }
           } else {
             for (let c = 0; c < depth; c++) {
