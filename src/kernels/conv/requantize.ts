@@ -7,6 +7,13 @@
  * double (a per-tensor filter broadcasts its one scale), then QuantizeMultiplier -> (Q0.31
  * significand, shift). The legacy uint8 path is the one-scale case of the same formula (TFLite's
  * GetQuantizedConvolutionMultipler, also in double).
+ *
+ * Degenerate scales: squeezenet_v1_1_quant has tensors with scale 1.3e36, giving multipliers with
+ * shifts near 118, where TFLite's `x * (1 << left_shift)` is undefined behaviour in C++. We keep
+ * what the reference expression does when compiled to WebAssembly (and on x86): the shift count
+ * is taken modulo 32 and the product wraps. On such layers LiteRT / TFLite's optimized kernels
+ * disagree with this for most inputs; with the model's real data the layer input is always its
+ * zero point (no other value is representable), the accumulator is the bias, and all agree.
  */
 import type { DType } from '../../ir/dtype.js';
 import { calculateActivationRangeQuantized } from '../internal/activation_range.js';
