@@ -13,7 +13,8 @@
  * what the reference expression does when compiled to WebAssembly (and on x86): the shift count
  * is taken modulo 32 and the product wraps. On such layers LiteRT / TFLite's optimized kernels
  * disagree with this for most inputs; with the model's real data the layer input is always its
- * zero point (no other value is representable), the accumulator is the bias, and all agree.
+ * zero point (every real value below half the scale quantizes to it), the accumulator is the
+ * bias, and all agree.
  */
 import type { DType } from '../../ir/dtype.js';
 import { calculateActivationRangeQuantized } from '../internal/activation_range.js';
