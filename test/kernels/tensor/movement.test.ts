@@ -696,6 +696,34 @@ describe('data movement kernels vs index-mapping oracles', () => {
   }
 });
 
+describe('the same ops with every index input fed at run time (dynamic output shapes)', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const x = randomData('float32', count(c.inShape), 7);
+      const constant = c.op('float32', x);
+      // Turn constant index inputs (not the x data inputs) into model inputs fed with the same values.
+      const extra: Record<string, TypedArray> = { ...(c.extraFeeds ?? {}) };
+      const opCase: OpCase = {
+        ...constant,
+        inputs: constant.inputs.map((s) => {
+          if (!s || !s.data || /^x\d*$/.test(s.name)) return s;
+          extra[s.name] = s.data;
+          const { data: _data, ...rest } = s;
+          return rest;
+        }),
+      };
+      const got = runOp(opCase, feedsFor(opCase, x, extra));
+      const want = c.expected(toNumbers(x));
+      got.forEach((g, i) => {
+        expect(g.shape).toEqual(want[i]!.shape);
+        expect(toNumbers(g.data)).toEqual(
+          want[i]!.values.map((v) => (Number.isNaN(v) ? fillFor(c.name, 'float32') : v)),
+        );
+      });
+    });
+  }
+});
+
 describe('FILL and ZEROS_LIKE', () => {
   it('fills every dtype, with constant and dynamic dims', () => {
     for (const dtype of MOVE_DTYPES) {
