@@ -85,13 +85,15 @@ export class ModelBuilder {
     };
     if (spec.shapeSignature) t.shapeSignature = [...spec.shapeSignature];
     if (spec.quant) {
+      // Scales (and min/max) are float32 in the file: round them now so that the in-memory model
+      // computes exactly what the written file will.
       const q: Quantization = {
-        scale: [...spec.quant.scale],
+        scale: spec.quant.scale.map(Math.fround),
         zeroPoint: [...spec.quant.zeroPoint],
         quantizedDimension: spec.quant.axis ?? 0,
       };
-      if (spec.quant.min) q.min = spec.quant.min;
-      if (spec.quant.max) q.max = spec.quant.max;
+      if (spec.quant.min) q.min = spec.quant.min.map(Math.fround);
+      if (spec.quant.max) q.max = spec.quant.max.map(Math.fround);
       t.quantization = q;
     }
     this.tensors.push(t);

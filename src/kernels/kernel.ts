@@ -66,8 +66,27 @@ export interface KernelNode {
   readonly intermediates: readonly KernelTensor[];
 }
 
+/**
+ * The interpreter's WebAssembly memory and threads, offered to kernels compiled to WebAssembly
+ * (src/kernels/wasm) during prepare when the node's tensors will live in that memory (planned
+ * nodes; not nodes prepared at invoke time after a dynamic shape).
+ */
+export interface WasmEnv {
+  /** The memory of the arena, variables and persistent buffers: `bytes.byteOffset` is an address. */
+  readonly memory: WebAssembly.Memory;
+  /** Threads that `parallel` spreads work over (1 without SharedArrayBuffer). */
+  readonly threads: number;
+  /**
+   * Runs `run_job(job, params, chunk, chunks)` of the kernel module for every chunk in
+   * [0, chunks) across the threads, returning when all are done. Throws what a job throws.
+   */
+  parallel(job: number, params: number, chunks: number): void;
+}
+
 /** Services the runtime offers during prepare. */
 export interface PrepareContext {
+  /** The WebAssembly memory and thread pool, when the node runs in the interpreter's memory. */
+  readonly wasm?: WasmEnv;
   /** Reserves `bytes` of scratch memory live only while this node runs; returns a handle for eval. */
   requestScratch(bytes: number): number;
   /** Reserves memory that persists across invokes (e.g. packed weights); returns a handle. */
@@ -102,6 +121,11 @@ export interface Kernel<D = unknown> {
   prepare(node: KernelNode, ctx: PrepareContext): D;
   init?(node: KernelNode, data: D, ctx: InitContext): void;
   eval(node: KernelNode, data: D, ctx: EvalContext): void;
+  /**
+   * Resets state the kernel keeps in persistent memory or its data object (e.g. a noise
+   * estimate), called by Interpreter.resetVariables(). Variable tensors are reset by the runtime.
+   */
+  reset?(node: KernelNode, data: D, ctx: InitContext): void;
   /**
    * True when outputs depend only on input shapes, not values (SHAPE, RANK): such nodes are
    * evaluated at prepare time even when their inputs are not constant.

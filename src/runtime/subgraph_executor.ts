@@ -19,6 +19,7 @@ import type {
   KernelTensor,
   PrepareContext,
   QuantParams,
+  WasmEnv,
 } from '../kernels/kernel.js';
 import type { KernelRegistry } from '../kernels/registry.js';
 import { alignUp, planArena, type PlanRequest } from './arena_planner.js';
@@ -40,6 +41,8 @@ export interface ExecutorOptions {
   memory?: WebAssembly.Memory;
   /** Bytes at the start of memory reserved for others (e.g. a wasm module's data and stack). */
   readonly memoryBase?: number;
+  /** WebAssembly memory and threads for wasm kernels (its memory must be `memory`). */
+  readonly wasm?: WasmEnv;
 }
 
 /** Memory figures of a planned subgraph. */
@@ -211,6 +214,7 @@ export class SubgraphExecutor {
       }
       const ctx: PrepareContext = {
         threads: this.opts.threads,
+        ...(this.opts.wasm ? { wasm: this.opts.wasm } : {}),
         requestScratch: (bytes) => {
           st.scratch.push(scratchSizes.length);
           scratchSizes.push(bytes);
@@ -263,7 +267,12 @@ export class SubgraphExecutor {
       first.set(r, Math.min(first.get(r) ?? step, step));
       last.set(r, Math.max(last.get(r) ?? step, step));
     };
-    for (const i of this.inputs) touch(this.tensors[i]!, 0);
+    // Graph inputs stay intact for the whole invoke (as in TFLite), so invoking again without
+    // setting them again computes the same outputs: no other tensor may reuse their bytes.
+    for (const i of this.inputs) {
+      touch(this.tensors[i]!, 0);
+      touch(this.tensors[i]!, this.nodes.length);
+    }
     this.nodes.forEach((st, step) => {
       if (st.folded || st.deferred) return;
       for (const t of st.node.inputs) touch(t, step);
@@ -388,6 +397,11 @@ export class SubgraphExecutor {
   /** Resets variable tensors to their initial value (their buffer, else zero / the int8 zero point). */
   resetVariables(): void {
     for (const t of this.tensors) if (t.storage === 'variable' && t.hasData) this.resetVariable(t);
+    if (!this.allocated) return;
+    for (const st of this.nodes) {
+      if (st.folded || st.deferred || !st.kernel?.reset) continue;
+      st.kernel.reset(st.node, st.data, { persistent: (h) => this.persistentView(st, h) });
+    }
   }
 
   private resetVariable(t: RuntimeTensor): void {

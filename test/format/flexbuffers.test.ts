@@ -45,6 +45,19 @@ describe('FlexBuffers', () => {
     expect(back).toEqual(value);
   });
 
+  it('decodes maps that need 8-byte widths (doubles), big integers and typed vectors', () => {
+    // 0.3 is not exact in float32, so the encoder stores a double and the map's values get
+    // 8-byte widths: the package's own reader fails on this ("Cannot mix BigInt").
+    const value = { iou: 0.3, n: 2 ** 40, big: 2n ** 60n, name: 'x', ints: [1, -2, 3], floats: [0.5, 0.25] };
+    const back = decodeFlexBuffer(encodeFlexBuffer(value)) as Record<string, unknown>;
+    expect(back.iou).toBe(0.3);
+    expect(back.n).toBe(2 ** 40);
+    expect(back.big).toBe(2n ** 60n);
+    expect(back.name).toBe('x');
+    expect(back.ints).toEqual([1, -2, 3]);
+    expect(back.floats).toEqual([0.5, 0.25]);
+  });
+
   it('decodes a float 0.0 as 0, not null', () => {
     expect(decodeFlexBuffer(encodeFlexBuffer({ x: 0.0, y: 1.5 }))).toEqual({ x: 0, y: 1.5 });
   });

@@ -61,6 +61,10 @@ export const signalFilterBankSpectralSubtractionKernel: Kernel<SpectralSubtracti
   init(_node, d, ctx) {
     ctx.persistent(d.state).fill(0);
   },
+  // The noise estimate starts over on resetVariables(), as TFLM resets it on interpreter Reset().
+  reset(_node, d, ctx) {
+    ctx.persistent(d.state).fill(0);
+  },
   eval(node, d, ctx) {
     const x = input(node, 0).data as Uint32Array;
     const y = output(node, 0).data as Uint32Array;

@@ -295,6 +295,10 @@ describe('SignalFilterBankSpectralSubtraction', () => {
       });
       const [y0] = run(make(), [frames[0]!]);
       expect(Array.from(y0 as Uint32Array)).toEqual(want[0]!.out);
+      // resetVariables() restarts the noise estimate: the first frame again gives frame 0's output.
+      it.resetVariables();
+      const [again] = run(it, [frames[0]!]);
+      expect(Array.from(again as Uint32Array)).toEqual(want[0]!.out);
     },
   );
 });
