@@ -30,7 +30,7 @@ import {
 } from '../kernel.js';
 import { expectIndexDtype, readIndexValues } from './index_values.js';
 import { type CopyPlan, contiguousStrides, planCopy, runCopy } from './strided_copy.js';
-import { expectMovable, wordView } from './word_view.js';
+import { expectMovable, expectSameDtypeOutputs, wordView } from './word_view.js';
 
 /** A resolved slice: the box to copy (over `inShape`, possibly with inserted size-1 dims) and the output shape. */
 export interface SliceBox {
@@ -234,6 +234,7 @@ export const sliceKernel: Kernel<SliceData> = {
     expectIndexDtype(node, beginT, 'begin');
     expectIndexDtype(node, sizeT, 'size');
     const w = expectMovable(node, x, 'input');
+    expectSameDtypeOutputs(node, x);
     if (!beginT.isConst || !sizeT.isConst) {
       ctx.markDynamic(output(node, 0));
       return { plan: null };
@@ -290,6 +291,7 @@ export const stridedSliceKernel: Kernel<SliceData> = {
       expectIndexDtype(node, input(node, i), role);
     }
     const w = expectMovable(node, x, 'input');
+    expectSameDtypeOutputs(node, x);
     if (![1, 2, 3].every((i) => input(node, i).isConst)) {
       ctx.markDynamic(output(node, 0));
       return { plan: null };

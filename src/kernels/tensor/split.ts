@@ -15,7 +15,7 @@ import {
 import { normalizeAxis } from '../internal/shape.js';
 import { readIndexValues, readScalarIndex } from './index_values.js';
 import { type CopyPlan, planCopy, runCopy } from './strided_copy.js';
-import { expectMovable, wordView } from './word_view.js';
+import { expectMovable, expectSameDtypeOutputs, wordView } from './word_view.js';
 
 interface SplitData {
   /** Null when the axis or sizes are only known in eval. */
@@ -107,6 +107,7 @@ export const splitKernel: Kernel<SplitData> = {
     const axisT = input(node, 0);
     const x = input(node, 1);
     expectMovable(node, x, 'input');
+    expectSameDtypeOutputs(node, x);
     if (!axisT.isConst) {
       for (const y of node.outputs) ctx.markDynamic(y);
       return { plans: null };
@@ -143,6 +144,7 @@ export const splitVKernel: Kernel<SplitData> = {
     const sizesT = input(node, 1);
     const axisT = input(node, 2);
     expectMovable(node, x, 'input');
+    expectSameDtypeOutputs(node, x);
     if (!axisT.isConst || !sizesT.isConst) {
       for (const y of node.outputs) ctx.markDynamic(y);
       return { plans: null };

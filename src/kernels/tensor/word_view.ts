@@ -38,6 +38,15 @@ export function expectMovable(node: KernelNode, t: KernelTensor, role: string): 
   return w;
 }
 
+/** Throws UnsupportedOpError unless every output of the node has the dtype of `x` (movement ops keep it). */
+export function expectSameDtypeOutputs(node: KernelNode, x: KernelTensor): void {
+  node.outputs.forEach((y, i) => {
+    if (y.dtype !== x.dtype) {
+      throw unsupported(node, `output ${i} has dtype ${y.dtype} but the input has ${x.dtype}`);
+    }
+  });
+}
+
 /** Returns a word view of a tensor's current bytes (valid in eval). Never throws. */
 export function wordView(t: KernelTensor): WordArray {
   const b = t.bytes;
