@@ -5,7 +5,16 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'app/dist/**', 'bench/results/**', 'build/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'app/dist/**',
+      'bench/results/**',
+      'build/**',
+      'src/kernels/wasm/generated/**',
+      'src/kernels/wasm/assembly/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -13,9 +13,21 @@ import { rnnKernels } from './rnn/index.js';
 import { shapeKernels } from './shape/index.js';
 import { signalKernels } from './signal/index.js';
 import { tensorKernels } from './tensor/index.js';
+import { wasmKernels } from './wasm/index.js';
 
-/** Returns a registry holding every built-in kernel. */
-export function createBuiltinRegistry(): KernelRegistry {
+/**
+ * Returns a registry holding every built-in kernel. By default CONV_2D, DEPTHWISE_CONV_2D and
+ * FULLY_CONNECTED are the WebAssembly SIMD kernels (src/kernels/wasm/select.ts), which fall back
+ * to the reference kernels where they do not apply; `{ optimized: false }` gives the reference
+ * kernels only.
+ */
+export function createBuiltinRegistry(options: { optimized?: boolean } = {}): KernelRegistry {
+  const registry = createReferenceRegistry();
+  if (options.optimized ?? true) for (const k of wasmKernels) registry.replace(k);
+  return registry;
+}
+
+function createReferenceRegistry(): KernelRegistry {
   return new KernelRegistry().add(
     ...convKernels,
     ...poolingKernels,

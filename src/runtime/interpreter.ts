@@ -14,7 +14,9 @@ import type { Model } from '../ir/model.js';
 import { createBuiltinRegistry } from '../kernels/builtin_registry.js';
 import type { QuantParams } from '../kernels/kernel.js';
 import type { KernelRegistry } from '../kernels/registry.js';
+import { WASM_RESERVED_BYTES, wasmKernelsSupported } from '../kernels/wasm/index.js';
 import { dequantizeTensor, quantizeInto } from './tensor_quantization.js';
+import { WasmRuntime } from './wasm_runtime.js';
 import type { RuntimeTensor } from './runtime_tensor.js';
 import { type MemoryStats, SubgraphExecutor } from './subgraph_executor.js';
 
@@ -126,6 +128,8 @@ export class Interpreter {
   private readonly threads: number;
   private readonly main: SubgraphExecutor;
   private readonly others = new Map<number, SubgraphExecutor>();
+  /** Memory (shared when threads > 1) and thread pool of the main subgraph's wasm kernels. */
+  private readonly wasm: WasmRuntime | undefined;
 
   /** Creates an interpreter from model bytes (or a parsed Model). Does not allocate tensors. */
   static async create(model: Uint8Array | Model, options: InterpreterOptions = {}): Promise<Interpreter> {
@@ -138,6 +142,7 @@ export class Interpreter {
     this.registry = options.registry ?? createBuiltinRegistry();
     this.threads = Math.max(1, options.threads ?? 1);
     if (this.model.subgraphs.length === 0) throw new InputError('the model has no subgraphs');
+    this.wasm = wasmKernelsSupported() ? new WasmRuntime(this.threads) : undefined;
     this.main = this.executor(0);
     this.main.profiling = options.profile ?? false;
   }
@@ -146,7 +151,14 @@ export class Interpreter {
     if (index === 0 && this.main) return this.main;
     let ex = this.others.get(index);
     if (!ex) {
-      ex = new SubgraphExecutor(this.model, index, { registry: this.registry, threads: this.threads });
+      // The main subgraph runs in the WebAssembly memory (wasm kernels, threads); other
+      // subgraphs (signatures of other subgraphs) use their own memory and reference kernels.
+      const wasm = index === 0 ? this.wasm : undefined;
+      ex = new SubgraphExecutor(this.model, index, {
+        registry: this.registry,
+        threads: wasm ? wasm.threads : 1,
+        ...(wasm ? { wasm, memory: wasm.memory, memoryBase: WASM_RESERVED_BYTES } : {}),
+      });
       if (index !== 0) this.others.set(index, ex);
     }
     return ex;
@@ -335,6 +347,16 @@ export class Interpreter {
       out[m.name] = t.data.slice() as TypedArray;
     }
     return out;
+  }
+
+  /** Threads the interpreter runs kernels on (1 where SharedArrayBuffer or workers are missing). */
+  get threadCount(): number {
+    return this.wasm?.threads ?? 1;
+  }
+
+  /** Stops the interpreter's worker threads (it keeps working on one thread). */
+  dispose(): void {
+    this.wasm?.dispose();
   }
 
   /** Bytes of all constant weights of the model. */

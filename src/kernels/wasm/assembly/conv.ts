@@ -1,0 +1,164 @@
+// CONV_2D over NHWC tensors: a GEMM of the im2col matrix (one row of fh*fw*inC values per output
+// pixel) with the packed filter. A 1x1 stride-1 convolution multiplies the input in place (its
+// pixels already are the im2col rows); other shapes build im2col rows in blocks of a few pixels
+// in a per-thread scratch buffer, so the block stays in cache while the GEMM consumes it.
+// Padding positions hold 0 (float) or the input zero point (quantized: x - zp = 0 there).
+
+import { f32_gemm_simd_4x8 } from './f32_gemm';
+import { pa, pf, pi, splitAt } from './params';
+import { q8_gemm_simd_4x8c2 } from './q8_gemm';
+
+// Parameter words of a convolution job (float and quantized).
+export const C_BATCHES = 0;
+export const C_IN_H = 1;
+export const C_IN_W = 2;
+export const C_IN_C = 3;
+export const C_OUT_H = 4;
+export const C_OUT_W = 5;
+export const C_FH = 6;
+export const C_FW = 7;
+export const C_SH = 8;
+export const C_SW = 9;
+export const C_DH = 10;
+export const C_DW = 11;
+export const C_PAD_H = 12;
+export const C_PAD_W = 13;
+export const C_X = 14;
+export const C_B = 15; // packed weights (+ bias for float)
+export const C_Y = 16;
+export const C_N = 17; // output channels
+export const C_LO = 18; // f32 clamp (float) | output zero point (quantized)
+export const C_HI = 19; // f32 clamp (float) | qmin (quantized)
+export const C_SCRATCH = 20; // im2col scratch (per thread: C_SCRATCH + chunk * C_SCRATCH_STRIDE)
+export const C_SCRATCH_STRIDE = 21;
+export const C_BLOCK = 22; // pixels per im2col block
+export const C_RQ = 23; // requantization block (quantized)
+export const C_QMAX = 24;
+export const C_ZP_IN = 25; // input zero point (quantized padding value)
+export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself
+export const C_SIGNED = 27; // quantized: 1 for int8 activations, 0 for uint8
+
+/** Writes im2col rows of `rows` output pixels from pixel q0 to dst; `es` is the element size. */
+function im2col(p: usize, q0: i32, rows: i32, dst: usize, es: usize, padByte: i32): void {
+  const inH = pi(p, C_IN_H);
+  const inW = pi(p, C_IN_W);
+  const inC = <usize>pi(p, C_IN_C);
+  const outH = pi(p, C_OUT_H);
+  const outW = pi(p, C_OUT_W);
+  const fh = pi(p, C_FH);
+  const fw = pi(p, C_FW);
+  const sh = pi(p, C_SH);
+  const sw = pi(p, C_SW);
+  const dh = pi(p, C_DH);
+  const dw = pi(p, C_DW);
+  const padH = pi(p, C_PAD_H);
+  const padW = pi(p, C_PAD_W);
+  const x = pa(p, C_X);
+  const pixelBytes = inC * es;
+  const rowBytes = <usize>inW * pixelBytes;
+  const spanBytes = <usize>fw * pixelBytes;
+  const perImage = outH * outW;
+  let d = dst;
+  for (let q = q0; q < q0 + rows; q++) {
+    const b = q / perImage;
+    const r = q - b * perImage;
+    const oy = r / outW;
+    const ox = r - oy * outW;
+    const iy0 = oy * sh - padH;
+    const ix0 = ox * sw - padW;
+    const image = x + <usize>b * <usize>inH * rowBytes;
+    const wholeRow = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+    for (let fy = 0; fy < fh; fy++) {
+      const iy = iy0 + fy * dh;
+      if (iy < 0 || iy >= inH) {
+        memory.fill(d, <u8>padByte, spanBytes);
+        d += spanBytes;
+        continue;
+      }
+      const src = image + <usize>iy * rowBytes;
+      if (wholeRow) {
+        memory.copy(d, src + <usize>ix0 * pixelBytes, spanBytes);
+        d += spanBytes;
+        continue;
+      }
+      for (let fx = 0; fx < fw; fx++) {
+        const ix = ix0 + fx * dw;
+        if (ix < 0 || ix >= inW) memory.fill(d, <u8>padByte, pixelBytes);
+        else memory.copy(d, src + <usize>ix * pixelBytes, pixelBytes);
+        d += pixelBytes;
+      }
+    }
+  }
+}
+
+/** Job: output pixels of part `chunk` of a float convolution. */
+export function f32_conv_job(p: usize, chunk: i32, chunks: i32): void {
+  const pixels = pi(p, C_BATCHES) * pi(p, C_OUT_H) * pi(p, C_OUT_W);
+  const n = pi(p, C_N);
+  const k = pi(p, C_FH) * pi(p, C_FW) * pi(p, C_IN_C);
+  const q0 = splitAt(pixels, chunk, chunks, 4);
+  const q1 = splitAt(pixels, chunk + 1, chunks, 4);
+  const b = pa(p, C_B);
+  const y = pa(p, C_Y);
+  const ldc = (<usize>n) << 2;
+  const lo = pf(p, C_LO);
+  const hi = pf(p, C_HI);
+  if (pi(p, C_DIRECT)) {
+    if (q0 < q1) f32_gemm_simd_4x8(n, k, pa(p, C_X), (<usize>k) << 2, b, y, ldc, lo, hi, q0, q1, 0, n);
+    return;
+  }
+  const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
+  const block = pi(p, C_BLOCK);
+  for (let q = q0; q < q1; q += block) {
+    const rows = q + block < q1 ? block : q1 - q;
+    im2col(p, q, rows, scratch, 4, 0);
+    f32_gemm_simd_4x8(n, k, scratch, (<usize>k) << 2, b, y + <usize>q * ldc, ldc, lo, hi, 0, rows, 0, n);
+  }
+}
+
+/** Job: output pixels of part `chunk` of a quantized (uint8 / int8) convolution. */
+export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
+  const pixels = pi(p, C_BATCHES) * pi(p, C_OUT_H) * pi(p, C_OUT_W);
+  const n = pi(p, C_N);
+  const k = pi(p, C_FH) * pi(p, C_FW) * pi(p, C_IN_C);
+  const q0 = splitAt(pixels, chunk, chunks, 4);
+  const q1 = splitAt(pixels, chunk + 1, chunks, 4);
+  const b = pa(p, C_B);
+  const y = pa(p, C_Y);
+  const rq = pa(p, C_RQ);
+  const zp = pi(p, C_LO);
+  const qmin = pi(p, C_HI);
+  const qmax = pi(p, C_QMAX);
+  const signed = pi(p, C_SIGNED) != 0;
+  const ldc = <usize>n;
+  if (pi(p, C_DIRECT)) {
+    if (q0 < q1)
+      q8_gemm_simd_4x8c2(signed, n, k, pa(p, C_X), <usize>k, b, rq, zp, qmin, qmax, y, ldc, q0, q1, 0, n);
+    return;
+  }
+  const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
+  const block = pi(p, C_BLOCK);
+  const padByte = pi(p, C_ZP_IN) & 0xff;
+  for (let q = q0; q < q1; q += block) {
+    const rows = q + block < q1 ? block : q1 - q;
+    im2col(p, q, rows, scratch, 1, padByte);
+    q8_gemm_simd_4x8c2(
+      signed,
+      n,
+      k,
+      scratch,
+      <usize>k,
+      b,
+      rq,
+      zp,
+      qmin,
+      qmax,
+      y + <usize>q * ldc,
+      ldc,
+      0,
+      rows,
+      0,
+      n,
+    );
+  }
+}

@@ -1,0 +1,43 @@
+// The kernel module: SIMD jobs over the interpreter's memory (imported), dispatched by number.
+// Every job has the signature (params, chunk, chunks): it reads its arguments from the parameter
+// block at `params` and computes part `chunk` of `chunks` of its output, so the same call runs
+// the whole op on one thread or one part on each thread of the pool (src/runtime/thread_pool.ts).
+
+import { f32_conv_job, q8_conv_job } from './conv';
+import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
+import { f32_gemm_job } from './f32_gemm';
+import { q8_gemm_job } from './q8_gemm';
+
+// Job numbers (read by the glue as exported globals, so they are defined only here).
+export const JOB_F32_GEMM: i32 = 1;
+export const JOB_F32_CONV: i32 = 2;
+export const JOB_F32_DWCONV: i32 = 3;
+export const JOB_Q8_GEMM: i32 = 4;
+export const JOB_Q8_CONV: i32 = 5;
+export const JOB_Q8_DWCONV: i32 = 6;
+
+/** Runs part `chunk` of `chunks` of job `job` on the parameter block at `params`. */
+export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void {
+  switch (job) {
+    case JOB_F32_GEMM:
+      f32_gemm_job(params, chunk, chunks);
+      break;
+    case JOB_F32_CONV:
+      f32_conv_job(params, chunk, chunks);
+      break;
+    case JOB_F32_DWCONV:
+      f32_dwconv_job(params, chunk, chunks);
+      break;
+    case JOB_Q8_GEMM:
+      q8_gemm_job(params, chunk, chunks);
+      break;
+    case JOB_Q8_CONV:
+      q8_conv_job(params, chunk, chunks);
+      break;
+    case JOB_Q8_DWCONV:
+      q8_dwconv_job(params, chunk, chunks);
+      break;
+    default:
+      unreachable();
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * CONV_2D in WebAssembly SIMD: float32 (f32_conv_simd_4x8: 1x1 stride-1 as a GEMM on the input,
+ * other shapes as im2col blocks + GEMM) and uint8 / int8 activations with 8-bit weights
+ * (q8_conv_simd_4x8c2, int16 dot products, vectorized requantization bit-exact with the
+ * reference). Output pixels are split across threads. Constants (window, multipliers, shifts,
+ * clamp) come from the reference kernel's prepare.
+ */
+import { conv2dKernel } from '../conv/conv_2d.js';
+import { biasAsFloat64 } from '../conv/requantize.js';
+import {
+  type EvalContext,
+  type InitContext,
+  type KernelNode,
+  type PrepareContext,
+  type WasmEnv,
+  input,
+  output,
+} from '../kernel.js';
+import { type NodeJob, align64, jobMemory, runJob } from './job.js';
+import { C, PARAMS_BYTES } from './layout.js';
+import type { KernelInstance } from './module.js';
+import {
+  f32GemmPackedBytes,
+  packF32Gemm,
+  packQ8Gemm,
+  q8GemmPackedBytes,
+  requantBlockBytes,
+  writeRequantBlock,
+} from './packing.js';
+import { type WasmPlan, addressOf } from './wasm_kernel.js';
+
+export type ConvRef = ReturnType<typeof conv2dKernel.prepare>;
+
+interface ConvWasm {
+  readonly ref: ConvRef;
+  readonly job: NodeJob;
+  readonly float: boolean;
+  readonly packedOffset: number;
+  readonly packedBytes: number;
+  readonly rqOffset: number;
+  readonly rqBytes: number;
+  readonly block: number;
+  readonly scratchStride: number;
+}
+
+/** Pixels per im2col block: about 16 KiB of im2col rows, a multiple of the 4-row tile. */
+function blockPixels(rowBytes: number, pixels: number): number {
+  const b = Math.max(4, Math.floor(16384 / rowBytes) & ~3);
+  return Math.min(b, (pixels + 3) & ~3);
+}
+
+/** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
+export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
+  name: (_node, ref) =>
+    ref.path === 'float'
+      ? ref.direct
+        ? 'f32_conv1x1_simd_4x8'
+        : 'f32_conv_im2col_simd_4x8'
+      : ref.direct
+        ? 'q8_conv1x1_simd_4x8c2'
+        : 'q8_conv_im2col_simd_4x8c2',
+
+  accepts(node, ref) {
+    const filter = input(node, 1);
+    const bias = node.inputs[2] ?? null;
+    if (!filter.isConst || (bias && !bias.isConst)) return false;
+    if (ref.path === 'float') return true;
+    const x = input(node, 0);
+    return (
+      ref.path === 'quantized' &&
+      (x.dtype === 'int8' || x.dtype === 'uint8') &&
+      ref.rq !== null &&
+      !ref.rq.wide
+    );
+  },
+
+  prepare(
+    _node: KernelNode,
+    ref: ConvRef,
+    ctx: PrepareContext,
+    env: WasmEnv,
+    inst: KernelInstance,
+  ): ConvWasm {
+    const float = ref.path === 'float';
+    const n = ref.outC;
+    const packedBytes = float ? f32GemmPackedBytes(n, ref.k) : q8GemmPackedBytes(n, ref.k);
+    const rqBytes = float ? 0 : requantBlockBytes(n);
+    const packedOffset = PARAMS_BYTES;
+    const rqOffset = packedOffset + align64(packedBytes);
+    const persistent = ctx.requestPersistent(rqOffset + align64(rqBytes));
+    const es = float ? 4 : 1;
+    const pixels = ref.w.batches * ref.w.outH * ref.w.outW;
+    const block = blockPixels(ref.k * es, pixels);
+    const chunks = env.threads;
+    const scratchStride = align64(block * ref.k * es);
+    const scratch = ref.direct ? -1 : ctx.requestScratch(chunks * scratchStride);
+    return {
+      ref,
+      job: {
+        env,
+        inst,
+        job: float ? inst.jobs.f32Conv : inst.jobs.q8Conv,
+        persistent,
+        params: 0,
+        scratch,
+        scratchWord: C.SCRATCH,
+        scratchAddress: -1,
+        chunks,
+      },
+      float,
+      packedOffset,
+      packedBytes,
+      rqOffset,
+      rqBytes,
+      block,
+      scratchStride,
+    };
+  },
+
+  init(node: KernelNode, d: ConvWasm, ctx: InitContext): void {
+    const { bytes, i32, f32 } = jobMemory(d.job, ctx);
+    const { ref } = d;
+    const { w } = ref;
+    const memory = d.job.env.memory;
+    const buf = bytes.buffer;
+    const base = bytes.byteOffset;
+    const x = input(node, 0);
+    const filter = input(node, 1);
+    const bias = node.inputs[2] ?? null;
+    i32.fill(0);
+    i32[C.BATCHES] = w.batches;
+    i32[C.IN_H] = w.inH;
+    i32[C.IN_W] = w.inW;
+    i32[C.IN_C] = w.inC;
+    i32[C.OUT_H] = w.outH;
+    i32[C.OUT_W] = w.outW;
+    i32[C.FH] = w.filterH;
+    i32[C.FW] = w.filterW;
+    i32[C.SH] = w.strideH;
+    i32[C.SW] = w.strideW;
+    i32[C.DH] = w.dilationH;
+    i32[C.DW] = w.dilationW;
+    i32[C.PAD_H] = w.padH;
+    i32[C.PAD_W] = w.padW;
+    i32[C.X] = addressOf(x, memory);
+    i32[C.B] = base + d.packedOffset;
+    i32[C.Y] = addressOf(output(node, 0), memory);
+    i32[C.N] = ref.outC;
+    i32[C.SCRATCH_STRIDE] = d.scratchStride;
+    i32[C.BLOCK] = d.block;
+    i32[C.DIRECT] = ref.direct ? 1 : 0;
+    d.job.scratchAddress = -1;
+    if (d.float) {
+      f32[C.LO] = ref.lo;
+      f32[C.HI] = ref.hi;
+      packF32Gemm(
+        filter.data as Float32Array,
+        (bias?.data as Float32Array | undefined) ?? null,
+        ref.outC,
+        ref.k,
+        new Float32Array(buf, base + d.packedOffset, d.packedBytes >> 2),
+      );
+      return;
+    }
+    const rq = ref.rq!;
+    i32[C.LO] = rq.outputZeroPoint;
+    i32[C.HI] = rq.qmin;
+    i32[C.QMAX] = rq.qmax;
+    i32[C.RQ] = base + d.rqOffset;
+    i32[C.ZP_IN] = rq.inputZeroPoint;
+    i32[C.SIGNED] = x.dtype === 'int8' ? 1 : 0;
+    const sums = packQ8Gemm(
+      filter.data as Int8Array | Uint8Array,
+      ref.outC,
+      ref.k,
+      rq.filterZeroPoint,
+      new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1),
+    );
+    writeRequantBlock(
+      new Uint8Array(buf, base + d.rqOffset, d.rqBytes),
+      ref.outC,
+      zeroPointCorrectedBias(biasAsFloat64(bias), sums, rq.inputZeroPoint),
+      rq.multipliers,
+      rq.shifts,
+    );
+  },
+
+  eval(_node: KernelNode, d: ConvWasm, ctx: EvalContext): void {
+    runJob(d.job, ctx);
+  },
+};
+
+/**
+ * Returns bias[j] - zpIn * sum_k (w[j][k] - zpW), wrapped to int32: with it the GEMM may sum
+ * x * (w - zpW) on raw inputs and still equal TFLite's sum of (x - zpIn)(w - zpW) + bias.
+ */
+export function zeroPointCorrectedBias(
+  bias: Float64Array | null,
+  sums: Int32Array,
+  zpIn: number,
+): Int32Array {
+  const out = new Int32Array(sums.length);
+  for (let j = 0; j < sums.length; j++) out[j] = ((bias ? bias[j]! : 0) - zpIn * sums[j]!) | 0;
+  return out;
+}

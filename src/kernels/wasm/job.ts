@@ -1,0 +1,58 @@
+/**
+ * A node's job in the kernel module: its persistent memory (parameter block first, then packed
+ * operands), the job number, and how it is run (one call, or split across the thread pool).
+ */
+import type { EvalContext, InitContext, WasmEnv } from '../kernel.js';
+import type { KernelInstance } from './module.js';
+
+/** Rounds up to a multiple of 64 (the arena alignment). */
+export function align64(n: number): number {
+  return (n + 63) & ~63;
+}
+
+/** A job bound to one node. */
+export interface NodeJob {
+  readonly env: WasmEnv;
+  readonly inst: KernelInstance;
+  readonly job: number;
+  /** Persistent handle of [params | operands...]. */
+  readonly persistent: number;
+  /** Address of the parameter block (set at init). */
+  params: number;
+  /** Scratch handle (-1 if none) and the address last written into the parameter block. */
+  readonly scratch: number;
+  readonly scratchWord: number;
+  scratchAddress: number;
+  /** Parts the job is split into (the number of threads). */
+  readonly chunks: number;
+}
+
+/** Returns the persistent region of a job as byte view plus its word views. */
+export function jobMemory(
+  job: NodeJob,
+  ctx: InitContext,
+): { bytes: Uint8Array; i32: Int32Array; f32: Float32Array } {
+  const bytes = ctx.persistent(job.persistent);
+  if (bytes.buffer !== job.env.memory.buffer) {
+    throw new Error('persistent memory of a wasm kernel is not in the interpreter memory');
+  }
+  job.params = bytes.byteOffset;
+  return {
+    bytes,
+    i32: new Int32Array(bytes.buffer, bytes.byteOffset, 32),
+    f32: new Float32Array(bytes.buffer, bytes.byteOffset, 32),
+  };
+}
+
+/** Runs the job (all chunks), first pointing its parameter block at this invoke's scratch. */
+export function runJob(job: NodeJob, ctx: EvalContext): void {
+  if (job.scratch >= 0) {
+    const addr = ctx.scratch(job.scratch).byteOffset;
+    if (addr !== job.scratchAddress) {
+      new Int32Array(job.env.memory.buffer, job.params, 32)[job.scratchWord] = addr;
+      job.scratchAddress = addr;
+    }
+  }
+  if (job.chunks <= 1) job.inst.exports.run_job(job.job, job.params, 0, 1);
+  else job.env.parallel(job.job, job.params, job.chunks);
+}

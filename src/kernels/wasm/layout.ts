@@ -1,0 +1,87 @@
+/**
+ * Parameter-block layouts of the kernel module's jobs: word indices as in the AssemblyScript
+ * sources (assembly/f32_gemm.ts G_*, q8_gemm.ts Q_*, conv.ts C_*, dwconv.ts D_*). Each block is
+ * written once at allocateTensors() into the node's persistent memory.
+ */
+
+/** Words of a float GEMM job (assembly/f32_gemm.ts). */
+export const G = { M: 0, N: 1, K: 2, A: 3, LDA: 4, B: 5, C: 6, LDC: 7, LO: 8, HI: 9 } as const;
+
+/** Words of a quantized GEMM job (assembly/q8_gemm.ts). */
+export const Q = {
+  M: 0,
+  N: 1,
+  K: 2,
+  A: 3,
+  LDA: 4,
+  B: 5,
+  C: 6,
+  LDC: 7,
+  ZP: 8,
+  QMIN: 9,
+  QMAX: 10,
+  RQ: 11,
+  SIGNED: 12,
+} as const;
+
+/** Words of a convolution job (assembly/conv.ts). */
+export const C = {
+  BATCHES: 0,
+  IN_H: 1,
+  IN_W: 2,
+  IN_C: 3,
+  OUT_H: 4,
+  OUT_W: 5,
+  FH: 6,
+  FW: 7,
+  SH: 8,
+  SW: 9,
+  DH: 10,
+  DW: 11,
+  PAD_H: 12,
+  PAD_W: 13,
+  X: 14,
+  B: 15,
+  Y: 16,
+  N: 17,
+  LO: 18,
+  HI: 19,
+  SCRATCH: 20,
+  SCRATCH_STRIDE: 21,
+  BLOCK: 22,
+  RQ: 23,
+  QMAX: 24,
+  ZP_IN: 25,
+  DIRECT: 26,
+  SIGNED: 27,
+} as const;
+
+/** Words of a depthwise convolution job (assembly/dwconv.ts). */
+export const D = {
+  BATCHES: 0,
+  IN_H: 1,
+  IN_W: 2,
+  C: 3,
+  OUT_H: 4,
+  OUT_W: 5,
+  FH: 6,
+  FW: 7,
+  SH: 8,
+  SW: 9,
+  DH: 10,
+  DW: 11,
+  PAD_H: 12,
+  PAD_W: 13,
+  X: 14,
+  W: 15,
+  Y: 16,
+  BIAS: 17,
+  LO: 18,
+  HI: 19,
+  QMAX: 20,
+  ZP_IN: 21,
+  SIGNED: 22,
+} as const;
+
+/** Bytes reserved for any parameter block (32 words), keeping what follows 64-byte aligned. */
+export const PARAMS_BYTES = 128;

@@ -1,0 +1,138 @@
+/**
+ * The WebAssembly kernel module: compiled once per process (synchronously, from the base64 the
+ * build embeds), instantiated once per interpreter memory. The module imports its memory, so its
+ * kernels read and write the interpreter's arena in place: a tensor's `bytes.byteOffset` is its
+ * address. Memory below WASM_RESERVED_BYTES belongs to the module (static data) and to the thread
+ * pool's control block; interpreters pass it as the executor's `memoryBase`.
+ */
+import { KERNELS_WASM_BASE64 } from './generated/kernels_wasm.js';
+
+/** Bytes at the start of an interpreter's memory reserved for the kernel module and thread pool. */
+export const WASM_RESERVED_BYTES = 4096;
+
+/** Address of the thread pool's control block (64 bytes, inside the reserved region). */
+export const THREAD_CONTROL_ADDRESS = 64;
+
+/** Maximum pages every interpreter memory declares (the module's import declares the same). */
+export const MAX_MEMORY_PAGES = 65536;
+
+/** What the module exports. */
+export interface KernelExports {
+  run_job(job: number, params: number, chunk: number, chunks: number): void;
+  readonly JOB_F32_GEMM: WebAssembly.Global;
+  readonly JOB_F32_CONV: WebAssembly.Global;
+  readonly JOB_F32_DWCONV: WebAssembly.Global;
+  readonly JOB_Q8_GEMM: WebAssembly.Global;
+  readonly JOB_Q8_CONV: WebAssembly.Global;
+  readonly JOB_Q8_DWCONV: WebAssembly.Global;
+}
+
+/** Job numbers of the module, read from its exports. */
+export interface JobIds {
+  f32Gemm: number;
+  f32Conv: number;
+  f32Dwconv: number;
+  q8Gemm: number;
+  q8Conv: number;
+  q8Dwconv: number;
+}
+
+/** Returns the module bytes (a fresh copy). */
+export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
+  const bin = atob(KERNELS_WASM_BASE64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Rewrites the memory import of the module from shared to unshared, in place: the import's
+ * limits flag byte 0x03 (maximum + shared) becomes 0x01 (maximum), same length. Throws if the
+ * import is not where the build put it.
+ */
+function sharedToUnshared(bytes: Uint8Array): void {
+  // "env" "memory" memory-import: 03 'e' 'n' 'v' 06 'm' 'e' 'm' 'o' 'r' 'y' 02 <flags>
+  const pattern = [3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 3];
+  outer: for (let i = 8; i + pattern.length <= bytes.length; i++) {
+    for (let j = 0; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+    bytes[i + pattern.length - 1] = 1;
+    return;
+  }
+  throw new Error('kernel module: shared memory import not found (rebuild with npm run build:wasm)');
+}
+
+const modules: { shared?: WebAssembly.Module; unshared?: WebAssembly.Module } = {};
+
+/** True when the engine validates the module (WebAssembly SIMD support); cached. */
+let supported: boolean | undefined;
+
+/** Returns whether this engine can run the kernel module (WebAssembly with SIMD). */
+export function wasmKernelsSupported(): boolean {
+  if (supported === undefined) {
+    try {
+      supported = typeof WebAssembly === 'object' && WebAssembly.validate(unsharedBytes());
+    } catch {
+      supported = false;
+    }
+  }
+  return supported;
+}
+
+function unsharedBytes(): Uint8Array<ArrayBuffer> {
+  const b = kernelModuleBytes();
+  sharedToUnshared(b);
+  return b;
+}
+
+/** Returns the compiled module for a shared or unshared memory (compiled on first use). */
+export function kernelModule(shared: boolean): WebAssembly.Module {
+  if (shared) return (modules.shared ??= new WebAssembly.Module(kernelModuleBytes() as BufferSource));
+  return (modules.unshared ??= new WebAssembly.Module(unsharedBytes() as BufferSource));
+}
+
+/** True when `memory` is backed by a SharedArrayBuffer. */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** Imports of the module for a memory. */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('kernel module aborted');
+      },
+    },
+  };
+}
+
+/** The module instantiated over one interpreter memory. */
+export interface KernelInstance {
+  readonly exports: KernelExports;
+  readonly jobs: JobIds;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, KernelInstance>();
+
+/** Returns the module's instance over `memory` (created on first use). Throws when unsupported. */
+export function instanceFor(memory: WebAssembly.Memory): KernelInstance {
+  let inst = instances.get(memory);
+  if (!inst) {
+    const wasm = new WebAssembly.Instance(kernelModule(isSharedMemory(memory)), kernelImports(memory));
+    const exports = wasm.exports as unknown as KernelExports;
+    inst = {
+      exports,
+      jobs: {
+        f32Gemm: exports.JOB_F32_GEMM.value as number,
+        f32Conv: exports.JOB_F32_CONV.value as number,
+        f32Dwconv: exports.JOB_F32_DWCONV.value as number,
+        q8Gemm: exports.JOB_Q8_GEMM.value as number,
+        q8Conv: exports.JOB_Q8_CONV.value as number,
+        q8Dwconv: exports.JOB_Q8_DWCONV.value as number,
+      },
+    };
+    instances.set(memory, inst);
+  }
+  return inst;
+}

@@ -1,0 +1,41 @@
+/**
+ * Kernel selection: the one place that decides, per op, dtype and shape, whether a node runs a
+ * WebAssembly SIMD kernel or the TypeScript reference kernel. A wasm kernel runs only where
+ * (1) its plan can run the node (dtypes, constant weights, depth multiplier 1: the plans'
+ * `accepts`), (2) the engine validates the module (WebAssembly SIMD), (3) the node's tensors
+ * live in the interpreter's memory, and (4) the rule below says so. Each rule cites the
+ * measurement that justified it (`npm run bench`, bench/results/).
+ */
+import { conv2dKernel } from '../conv/conv_2d.js';
+import { depthwiseConv2dKernel } from '../conv/depthwise_conv_2d.js';
+import { fullyConnectedKernel } from '../conv/fully_connected.js';
+import type { Kernel } from '../kernel.js';
+import { conv2dPlan } from './conv_2d_wasm.js';
+import { depthwiseConv2dPlan } from './depthwise_conv_2d_wasm.js';
+import { fullyConnectedPlan } from './fully_connected_wasm.js';
+import { wasmKernelsSupported } from './module.js';
+import { withWasm } from './wasm_kernel.js';
+
+/**
+ * CONV_2D, float32 and 8-bit, every shape: the reference im2col + GEMM in TypeScript spends
+ * 72 ms (mobilenet_v1_0.25 float) and 1655 ms (mobilenet_v2_1.0 quant) per invoke in CONV_2D
+ * (`tflite-ts bench --profile`, before this module); the SIMD kernels are 20-100x faster on
+ * every conv of the bench models, including the 3-channel first layers (im2col path).
+ */
+const conv2d = withWasm(conv2dKernel, conv2dPlan, () => wasmKernelsSupported());
+
+/**
+ * DEPTHWISE_CONV_2D, float32 and 8-bit, depth multiplier 1, every window: 75 ms / 531 ms per
+ * invoke in the reference (same profiles); the 8-channel SIMD loop wins on every layer,
+ * including 7x7 maps with 1024 channels and 112x112 maps with 32.
+ */
+const depthwise = withWasm(depthwiseConv2dKernel, depthwiseConv2dPlan, () => wasmKernelsSupported());
+
+/**
+ * FULLY_CONNECTED, float32 and 8-bit: batch-1 classifier heads (1024x1001, 1280x1001) are
+ * 5-10x faster as a SIMD GEMM than the reference double-accumulating loop.
+ */
+const fullyConnected = withWasm(fullyConnectedKernel, fullyConnectedPlan, () => wasmKernelsSupported());
+
+/** The optimized kernels, each falling back to its reference kernel where not selected. */
+export const wasmKernels: readonly Kernel[] = [conv2d, depthwise, fullyConnected] as readonly Kernel[];

@@ -1,0 +1,160 @@
+/**
+ * The thread pool of an interpreter: N-1 workers (worker_threads in Node, Web Workers in
+ * cross-origin-isolated pages) that share the interpreter's WebAssembly.Memory and each hold an
+ * instance of the kernel module over it. Workers start once, with the interpreter; a job costs
+ * no message, only atomics on a control block in the reserved start of the memory.
+ *
+ * Dispatch (all words Int32, at THREAD_CONTROL_ADDRESS):
+ *   SEQ    bumped (and notified) once per job: sleeping workers wait on it
+ *   CLAIM  (generation << 16) | next chunk: a thread takes chunk c by compare-exchanging
+ *          CLAIM from (gen, c) to (gen, c + 1); a thread still holding an older generation fails
+ *          the exchange, so it can never run a chunk of a job with another job's arguments
+ *   JOB, PARAMS, CHUNKS   the job; written before CLAIM publishes the new generation
+ *   DONE   chunks finished; the caller returns when DONE == CHUNKS
+ * The calling thread takes chunks too, so a job completes even before any worker has started
+ * (workers boot asynchronously) or while one is descheduled on a busy machine. Workers spin for
+ * a short while after a job (the next op usually follows within microseconds), then sleep in
+ * Atomics.wait.
+ */
+import { THREAD_CONTROL_ADDRESS, instanceFor } from '../kernels/wasm/index.js';
+
+const SEQ = 0;
+const CLAIM = 1;
+const JOB = 2;
+const PARAMS = 3;
+const CHUNKS = 4;
+const DONE = 5;
+const STOP = 6;
+const ERROR = 7;
+
+/** Worker body, shared by Node (eval'd) and browsers (blob URL): instantiate, then serve jobs. */
+const WORKER_SOURCE = `
+const start = (d) => {
+  const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory, abort() { throw new Error('kernel module aborted'); } } });
+  const run = inst.exports.run_job;
+  const ctl = new Int32Array(d.memory.buffer, d.control, 16);
+  let seen = -1;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, ${SEQ}) === seen) {
+      if (++spins > ${1 << 16}) Atomics.wait(ctl, ${SEQ}, seen);
+    }
+    seen = Atomics.load(ctl, ${SEQ});
+    if (Atomics.load(ctl, ${STOP})) return;
+    for (;;) {
+      const w = Atomics.load(ctl, ${CLAIM});
+      const job = Atomics.load(ctl, ${JOB});
+      const params = Atomics.load(ctl, ${PARAMS});
+      const chunks = Atomics.load(ctl, ${CHUNKS});
+      const c = w & 0xffff;
+      if (c >= chunks) break;
+      if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
+      try { run(job, params, c, chunks); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
+      Atomics.add(ctl, ${DONE}, 1);
+    }
+  }
+};
+if (typeof require === 'function') {
+  require('node:worker_threads').parentPort.once('message', start);
+} else {
+  self.onmessage = (e) => start(e.data);
+}
+`;
+
+interface WorkerHandle {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+interface NodeWorkerModule {
+  Worker: new (code: string, options: { eval: boolean }) => WorkerHandle & { unref(): void };
+}
+
+/** Starts one worker running WORKER_SOURCE, or returns null where workers are unavailable. */
+function startWorker(): WorkerHandle | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule === 'function') {
+    const wt = proc.getBuiltinModule('node:worker_threads') as NodeWorkerModule | undefined;
+    if (!wt) return null;
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    return w;
+  }
+  const g = globalThis as { Worker?: new (url: string) => WorkerHandle; crossOriginIsolated?: boolean };
+  if (typeof g.Worker === 'function' && g.crossOriginIsolated) {
+    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    return new g.Worker(url);
+  }
+  return null;
+}
+
+/** Returns true when this environment can run a pool (SharedArrayBuffer and workers). */
+export function threadsAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  const proc = (globalThis as { process?: { getBuiltinModule?: unknown } }).process;
+  if (typeof proc?.getBuiltinModule === 'function') return true;
+  const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean };
+  return typeof g.Worker === 'function' && g.crossOriginIsolated === true;
+}
+
+/** A pool of `threads - 1` workers plus the calling thread over one shared memory. */
+export class ThreadPool {
+  readonly threads: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly ctl: Int32Array;
+  private readonly workers: WorkerHandle[] = [];
+  private generation = 0;
+
+  /** Starts the workers. Throws when the memory is not shared. */
+  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, threads: number) {
+    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('a thread pool needs a shared memory');
+    this.memory = memory;
+    this.threads = threads;
+    // Shared buffers never detach on grow, so this view stays valid.
+    this.ctl = new Int32Array(memory.buffer, THREAD_CONTROL_ADDRESS, 16);
+    this.ctl.fill(0);
+    for (let t = 1; t < threads; t++) {
+      const w = startWorker();
+      if (!w) break;
+      w.postMessage({ module, memory, control: THREAD_CONTROL_ADDRESS });
+      this.workers.push(w);
+    }
+  }
+
+  /** Runs chunks [0, chunks) of `job` on the workers and this thread; returns when all are done. */
+  run(job: number, params: number, chunks: number): void {
+    const ctl = this.ctl;
+    const run = instanceFor(this.memory).exports.run_job;
+    this.generation = (this.generation + 1) & 0x7fff;
+    const gen = this.generation << 16;
+    Atomics.store(ctl, JOB, job);
+    Atomics.store(ctl, PARAMS, params);
+    Atomics.store(ctl, CHUNKS, chunks);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, ERROR, 0);
+    Atomics.store(ctl, CLAIM, gen);
+    Atomics.add(ctl, SEQ, 1);
+    if (this.workers.length > 0) Atomics.notify(ctl, SEQ);
+    for (;;) {
+      const w = Atomics.load(ctl, CLAIM);
+      const c = w & 0xffff;
+      if ((w & ~0xffff) !== gen || c >= chunks) break;
+      if (Atomics.compareExchange(ctl, CLAIM, w, w + 1) !== w) continue;
+      run(job, params, c, chunks);
+      Atomics.add(ctl, DONE, 1);
+    }
+    while (Atomics.load(ctl, DONE) < chunks) {
+      // Another thread holds a chunk; it finishes within the time of one chunk.
+    }
+    if (Atomics.load(ctl, ERROR)) throw new Error(`kernel job ${job} failed on a worker thread`);
+  }
+
+  /** Stops the workers. */
+  dispose(): void {
+    Atomics.store(this.ctl, STOP, 1);
+    Atomics.add(this.ctl, SEQ, 1);
+    Atomics.notify(this.ctl, SEQ);
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Conformance cases of the WebAssembly kernels, as data. Sizes sit at the tile boundaries of the
+ * kernels (XNNPACK's habit): GEMM tiles are 4 rows (output pixels / batch rows) x 8 columns
+ * (output channels), quantized k runs in blocks of 8, depthwise channels in groups of 8 (float
+ * tails of 4 and 1); each dimension takes values below, equal to, above and a multiple of its
+ * tile. Every case runs on the reference kernels and on the wasm kernels (1 and 2 threads).
+ */
+
+/** Activation codes of the schema: NONE, RELU, RELU_N1_TO_1, RELU6. */
+export const ACT = { NONE: 0, RELU: 1, RELU_N1_TO_1: 2, RELU6: 3 } as const;
+
+/** One convolution-family case. */
+export interface WasmCase {
+  name: string;
+  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED';
+  /** Input [batches, h, w, c] (FULLY_CONNECTED: [batches, depth]). */
+  inShape: number[];
+  /** Output channels (units for FULLY_CONNECTED). */
+  outC: number;
+  fh?: number;
+  fw?: number;
+  stride?: number;
+  dilation?: number;
+  padding?: 'SAME' | 'VALID';
+  act?: number;
+  /** Quantized cases: a large multiplier (> 1, positive shifts) instead of the usual < 1. */
+  bigMultiplier?: boolean;
+  /** Quantized cases: a per-channel filter (int8 only). */
+  perChannel?: boolean;
+  noBias?: boolean;
+}
+
+const conv1x1: WasmCase[] = [];
+// 1x1 (direct GEMM): pixels x outC x inC around the 4x8 tile and the k block of 8.
+for (const [h, w] of [
+  [1, 1],
+  [1, 3],
+  [2, 2],
+  [1, 5],
+  [3, 4],
+  [3, 5],
+]) {
+  for (const outC of [1, 7, 8, 9, 17]) {
+    for (const inC of [1, 7, 8, 9, 16, 19]) {
+      if ((h! * w! + outC + inC) % 3 !== 0 && !(h === 3 && w === 5)) continue; // a spread, not the full product
+      conv1x1.push({
+        name: `conv 1x1 ${h}x${w}x${inC} -> ${outC}`,
+        op: 'CONV_2D',
+        inShape: [1, h!, w!, inC],
+        outC,
+        fh: 1,
+        fw: 1,
+        act: outC % 2 ? ACT.NONE : ACT.RELU6,
+      });
+    }
+  }
+}
+
+export const CONV_CASES: WasmCase[] = [
+  ...conv1x1,
+  { name: 'conv 1x1 batch 2', op: 'CONV_2D', inShape: [2, 3, 3, 12], outC: 10, fh: 1, fw: 1, act: ACT.RELU },
+  {
+    name: 'conv 1x1 stride 2 (im2col)',
+    op: 'CONV_2D',
+    inShape: [1, 5, 6, 9],
+    outC: 8,
+    fh: 1,
+    fw: 1,
+    stride: 2,
+  },
+  {
+    name: 'conv 3x3 SAME stride 2 inC 3',
+    op: 'CONV_2D',
+    inShape: [1, 9, 8, 3],
+    outC: 8,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    act: ACT.RELU6,
+  },
+  { name: 'conv 3x3 VALID', op: 'CONV_2D', inShape: [1, 6, 7, 5], outC: 9, fh: 3, fw: 3, padding: 'VALID' },
+  {
+    name: 'conv 3x3 dilation 2',
+    op: 'CONV_2D',
+    inShape: [1, 7, 7, 4],
+    outC: 7,
+    fh: 3,
+    fw: 3,
+    dilation: 2,
+    act: ACT.RELU_N1_TO_1,
+  },
+  { name: 'conv 5x3 SAME', op: 'CONV_2D', inShape: [1, 4, 6, 8], outC: 16, fh: 5, fw: 3 },
+  {
+    name: 'conv 2x2 stride 2 batch 3',
+    op: 'CONV_2D',
+    inShape: [3, 4, 4, 7],
+    outC: 5,
+    fh: 2,
+    fw: 2,
+    stride: 2,
+    padding: 'VALID',
+  },
+  // More output pixels than one im2col block (about 16 KiB of rows), so blocks chain.
+  { name: 'conv 3x3 many im2col blocks', op: 'CONV_2D', inShape: [1, 41, 39, 3], outC: 12, fh: 3, fw: 3 },
+  {
+    name: 'conv big multiplier',
+    op: 'CONV_2D',
+    inShape: [1, 3, 3, 9],
+    outC: 9,
+    fh: 1,
+    fw: 1,
+    bigMultiplier: true,
+  },
+  { name: 'conv no bias', op: 'CONV_2D', inShape: [1, 3, 5, 8], outC: 9, fh: 3, fw: 3, noBias: true },
+];
+
+export const DEPTHWISE_CASES: WasmCase[] = [];
+for (const c of [1, 3, 4, 7, 8, 9, 16, 17]) {
+  for (const [h, w, stride, padding] of [
+    [1, 1, 1, 'SAME'],
+    [5, 5, 1, 'SAME'],
+    [7, 6, 2, 'SAME'],
+    [6, 5, 1, 'VALID'],
+  ] as const) {
+    DEPTHWISE_CASES.push({
+      name: `dw 3x3 ${h}x${w}x${c} stride ${stride} ${padding}`,
+      op: 'DEPTHWISE_CONV_2D',
+      inShape: [1, h, w, c],
+      outC: c,
+      fh: 3,
+      fw: 3,
+      stride,
+      padding,
+      act: c % 2 ? ACT.RELU6 : ACT.NONE,
+    });
+  }
+}
+DEPTHWISE_CASES.push(
+  {
+    name: 'dw 3x3 dilation 2',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 8, 7, 12],
+    outC: 12,
+    fh: 3,
+    fw: 3,
+    dilation: 2,
+  },
+  {
+    name: 'dw 5x5 stride 2',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [2, 9, 9, 10],
+    outC: 10,
+    fh: 5,
+    fw: 5,
+    stride: 2,
+    act: ACT.RELU,
+  },
+  {
+    name: 'dw 3x3 VALID stride 2 big multiplier',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 7, 7, 16],
+    outC: 16,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    padding: 'VALID',
+    bigMultiplier: true,
+  },
+  {
+    name: 'dw 3x3 no bias',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 4, 4, 9],
+    outC: 9,
+    fh: 3,
+    fw: 3,
+    noBias: true,
+  },
+);
+
+export const FC_CASES: WasmCase[] = [];
+for (const batch of [1, 3, 4, 5, 9]) {
+  for (const units of [1, 7, 8, 9, 17]) {
+    for (const depth of [1, 8, 9, 33]) {
+      if ((batch + units + depth) % 2 !== 0) continue;
+      FC_CASES.push({
+        name: `fc ${batch}x${depth} -> ${units}`,
+        op: 'FULLY_CONNECTED',
+        inShape: [batch, depth],
+        outC: units,
+        act: units % 3 ? ACT.NONE : ACT.RELU,
+      });
+    }
+  }
+}
+FC_CASES.push({
+  name: 'fc 2x200 -> 40 big multiplier',
+  op: 'FULLY_CONNECTED',
+  inShape: [2, 200],
+  outC: 40,
+  bigMultiplier: true,
+});

@@ -1,0 +1,224 @@
+/**
+ * Every WebAssembly kernel against its reference kernel (src/kernels/conv), on the cases of
+ * cases.ts: float32 within the float bound, uint8 and int8 (per-tensor and per-channel)
+ * bit-exact, on one thread and on two (the pool splits rows or channels). All cases of a group
+ * sit in one model so each interpreter (and its worker) starts once. The kernels read and write
+ * the interpreter's memory in place; "in place" here also means that invoking twice without
+ * touching the inputs gives the same bytes (nothing a kernel writes may alias its inputs).
+ */
+import { describe, expect, it } from 'vitest';
+import type { DType, TypedArray } from '../../../src/ir/dtype.js';
+import type { Model } from '../../../src/ir/model.js';
+import type { TensorSpec } from '../../../src/ir/model_builder.js';
+import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js';
+import { Interpreter } from '../../../src/runtime/interpreter.js';
+import { buildModel, type OpCase } from '../conv/run_op.js';
+import { CONV_CASES, DEPTHWISE_CASES, FC_CASES, type WasmCase } from './cases.js';
+
+/** mulberry32: a small seeded generator (same stream on every machine). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Group = 'float32' | 'uint8' | 'int8';
+
+function outSize(inSize: number, f: number, s: number, d: number, padding: 'SAME' | 'VALID'): number {
+  const eff = (f - 1) * d + 1;
+  return padding === 'SAME' ? Math.ceil(inSize / s) : Math.ceil((inSize - eff + 1) / s);
+}
+
+/** Builds the op of a case for a dtype group, with seeded constant weights and bias. */
+function opCase(c: WasmCase, g: Group, index: number): OpCase {
+  const r = rng(1000 + index * 7 + g.length);
+  const fh = c.fh ?? 1;
+  const fw = c.fw ?? 1;
+  const s = c.stride ?? 1;
+  const d = c.dilation ?? 1;
+  const padding = c.padding ?? 'SAME';
+  const inC = c.inShape[c.inShape.length - 1]!;
+  let wShape: number[];
+  let outShape: number[];
+  let channelAxis: number;
+  if (c.op === 'FULLY_CONNECTED') {
+    wShape = [c.outC, inC];
+    outShape = [c.inShape[0]!, c.outC];
+    channelAxis = 0;
+  } else {
+    const [b, h, w] = c.inShape as [number, number, number, number];
+    outShape = [b, outSize(h, fh, s, d, padding), outSize(w, fw, s, d, padding), c.outC];
+    wShape = c.op === 'CONV_2D' ? [c.outC, fh, fw, inC] : [1, fh, fw, c.outC];
+    channelAxis = c.op === 'CONV_2D' ? 0 : 3;
+  }
+  const wCount = wShape.reduce((a, v) => a * v, 1);
+  const options: Record<string, unknown> =
+    c.op === 'FULLY_CONNECTED'
+      ? { fusedActivationFunction: c.act ?? 0 }
+      : {
+          padding: padding === 'SAME' ? 0 : 1,
+          strideH: s,
+          strideW: s,
+          dilationHFactor: d,
+          dilationWFactor: d,
+          fusedActivationFunction: c.act ?? 0,
+          ...(c.op === 'DEPTHWISE_CONV_2D' ? { depthMultiplier: 1 } : {}),
+        };
+  const k = c.op === 'DEPTHWISE_CONV_2D' ? fh * fw : wCount / c.outC;
+  if (g === 'float32') {
+    const w = Float32Array.from({ length: wCount }, () => r() * 2 - 1);
+    const bias = Float32Array.from({ length: c.outC }, () => r() * 2 - 1);
+    return {
+      op: c.op,
+      inputs: [
+        { name: `x${index}`, dtype: 'float32', shape: c.inShape },
+        { name: `w${index}`, dtype: 'float32', shape: wShape, data: w },
+        c.noBias ? null : { name: `b${index}`, dtype: 'float32', shape: [c.outC], data: bias },
+      ],
+      outputs: [{ name: `y${index}`, dtype: 'float32', shape: outShape }],
+      options,
+    };
+  }
+  // Quantized: uint8 legacy (per-tensor, filter zero point) or int8 (per-channel or per-tensor).
+  const inScale = 0.02;
+  const inZp = g === 'uint8' ? 131 : -7;
+  const perChannel = g === 'int8' && (c.perChannel ?? index % 2 === 0);
+  const channels = perChannel ? c.outC : 1;
+  const fScales = Array.from({ length: channels }, (_, j) => 0.004 + 0.004 * ((j * 7) % 5) + r() * 0.001);
+  const fZp = g === 'uint8' ? 118 : 0;
+  // bigMultiplier: weights in [-3, 3] around the zero point and inputs near theirs (feeds), so
+  // that input_scale * filter_scale / output_scale between 0.5 and 2.5 (positive and negative
+  // shifts across channels) leaves outputs in range.
+  const big = c.bigMultiplier ?? false;
+  const wq = () => (big ? Math.floor(r() * 7) - 3 : Math.floor(r() * 255) - 127);
+  const w =
+    g === 'uint8'
+      ? Uint8Array.from({ length: wCount }, () => fZp + wq())
+      : Int8Array.from({ length: wCount }, () => wq());
+  // Output scale near the typical accumulator spread, so outputs cover the range.
+  const spread = inScale * 0.006 * 128 * Math.sqrt(k) * 40;
+  const outScale = big ? (inScale * 0.008) / 1.5 : spread / 60;
+  const outZp = g === 'uint8' ? 120 : 3;
+  const bias = Int32Array.from({ length: c.outC }, () =>
+    big ? Math.floor(r() * 40) - 20 : Math.floor(r() * 4000) - 2000,
+  );
+  const dtype: DType = g;
+  const biasSpec: TensorSpec = {
+    name: `b${index}`,
+    dtype: 'int32',
+    shape: [c.outC],
+    data: bias,
+    quant: { scale: fScales.map((f) => f * inScale), zeroPoint: fScales.map(() => 0), axis: 0 },
+  };
+  return {
+    op: c.op,
+    version: g === 'int8' ? 3 : 1,
+    inputs: [
+      { name: `x${index}`, dtype, shape: c.inShape, quant: { scale: [inScale], zeroPoint: [inZp] } },
+      {
+        name: `w${index}`,
+        dtype,
+        shape: wShape,
+        data: w,
+        quant: { scale: fScales, zeroPoint: fScales.map(() => fZp), axis: perChannel ? channelAxis : 0 },
+      },
+      c.noBias ? null : biasSpec,
+    ],
+    outputs: [
+      { name: `y${index}`, dtype, shape: outShape, quant: { scale: [outScale], zeroPoint: [outZp] } },
+    ],
+    options,
+  };
+}
+
+/** Seeded inputs for every model input (input i belongs to case i; `near` cases stay within +-4 of the zero point). */
+function feeds(it: Interpreter, seed: number, near: readonly boolean[]): TypedArray[] {
+  const r = rng(seed);
+  return it.inputs.map((info, i) => {
+    const n = info.shape.reduce((a, v) => a * v, 1);
+    const zp = info.quantization?.zeroPoint[0] ?? 0;
+    const q = (lo: number, hi: number) => () =>
+      near[i] ? zp + Math.floor(r() * 9) - 4 : lo + Math.floor(r() * (hi - lo + 1));
+    if (info.dtype === 'float32') return Float32Array.from({ length: n }, () => r() * 2 - 1);
+    if (info.dtype === 'uint8') return Uint8Array.from({ length: n }, q(0, 255));
+    return Int8Array.from({ length: n }, q(-128, 127));
+  });
+}
+
+/** Runs the model; returns each output's bytes and which implementation ran each node. */
+function run(
+  model: Model,
+  near: readonly boolean[],
+  optimized: boolean,
+  threads: number,
+): { outs: TypedArray[]; impls: string[] } {
+  const it = new Interpreter(model, { registry: createBuiltinRegistry({ optimized }), threads });
+  try {
+    it.allocateTensors();
+    feeds(it, 7, near).forEach((f, i) => it.input(i).set(f));
+    it.invoke();
+    const first = it.outputs.map((_, i) => it.output(i).data.slice() as TypedArray);
+    it.invoke();
+    const second = it.outputs.map((_, i) => it.output(i).data.slice() as TypedArray);
+    first.forEach((o, i) =>
+      expect(Array.from(second[i]!), 'a second invoke gives the same bytes').toEqual(Array.from(o)),
+    );
+    // The test reaches into the executor to check which implementation each node ran: a wasm
+    // case that silently fell back to the reference would otherwise pass without testing anything.
+    const nodes = (it as unknown as { main: { nodes: { data: { impl?: string } }[] } }).main.nodes;
+    return { outs: first, impls: nodes.map((n) => n.data.impl ?? 'reference') };
+  } finally {
+    it.dispose();
+  }
+}
+
+/** Float bound of the kernels: sums of at most a few hundred float32 products. */
+function expectClose(got: Float32Array, want: Float32Array, label: string): void {
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i]! - want[i]!) / (1e-5 * (1 + Math.abs(want[i]!)));
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  expect(worst, `${label}: element ${at} got ${got[at]} want ${want[at]}`).toBeLessThanOrEqual(1);
+}
+
+const GROUPS: [string, WasmCase[]][] = [
+  ['CONV_2D', CONV_CASES],
+  ['DEPTHWISE_CONV_2D', DEPTHWISE_CASES],
+  ['FULLY_CONNECTED', FC_CASES],
+];
+
+describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, cases) => {
+  it.each(['float32', 'uint8', 'int8'] as const)('%s, 1 and 2 threads', (g) => {
+    const model = buildModel(cases.map((c, i) => opCase(c, g, i)));
+    const near = cases.map((c) => c.bigMultiplier ?? false);
+    const ref = run(model, near, false, 1);
+    expect(ref.impls.every((n) => n === 'reference')).toBe(true);
+    for (const threads of [1, 2]) {
+      const opt = run(model, near, true, threads);
+      opt.impls.forEach((impl, i) => expect(impl, `${cases[i]!.name} runs in wasm`).not.toBe('reference'));
+      cases.forEach((c, i) => {
+        const label = `${g} ${c.name}, ${threads} thread(s)`;
+        const want = ref.outs[i]!;
+        const got = opt.outs[i]!;
+        expect(got.length, label).toBe(want.length);
+        if (g === 'float32') {
+          expectClose(got as Float32Array, want as Float32Array, label);
+        } else {
+          // Sanity: the case spans more than a couple of output values (requantization is exercised).
+          if (want.length >= 16) expect(new Set(want).size, `${label}: output spread`).toBeGreaterThan(3);
+          expect(Array.from(got), label).toEqual(Array.from(want));
+        }
+      });
+    }
+  });
+});
