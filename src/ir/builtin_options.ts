@@ -349,6 +349,7 @@ export const OPTIONS_OF_OP: Readonly<Record<string, OptionsName>> = {
   REDUCE_MIN: 'ReducerOptions',
   REDUCE_PROD: 'ReducerOptions',
   REDUCE_ANY: 'ReducerOptions',
+  REDUCE_ALL: 'ReducerOptions',
   SUB: 'SubOptions',
   DIV: 'DivOptions',
   SQUEEZE: 'SqueezeOptions',

@@ -6,7 +6,6 @@
  * negative and duplicate axes, keep_dims, empty inputs, constant and dynamic axes.
  */
 import { describe, expect, it } from 'vitest';
-import { makeOptions } from '../../../src/ir/builtin_options.js';
 import type { DType } from '../../../src/ir/dtype.js';
 import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { count, forEachIndex, randomData, runOp, strides, toNumbers } from '../tensor/op_harness.js';
@@ -214,12 +213,8 @@ describe('SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN, MEAN (float32, int32, unquan
 
   it('REDUCE_ANY / REDUCE_ALL on bool', () => {
     const x = Uint8Array.of(0, 0, 1, 1, 1, 1);
-    // REDUCE_ALL has no entry in OPTIONS_OF_OP: give the ReducerOptions table explicitly.
-    const options = makeOptions('ReducerOptions', { keepDims: false });
     const run = (kind: string) =>
-      Array.from(
-        runOp({ ...reduceOp(kind, 'bool', [3, 2], [1], false, [3]), options }, [x])[0]!.data as Uint8Array,
-      );
+      Array.from(runOp(reduceOp(kind, 'bool', [3, 2], [1], false, [3]), [x])[0]!.data as Uint8Array);
     expect(run('REDUCE_ANY')).toEqual([0, 1, 1]);
     expect(run('REDUCE_ALL')).toEqual([0, 1, 1]);
   });
