@@ -83,5 +83,26 @@ export const D = {
   SIGNED: 22,
 } as const;
 
+/** Words of a quantized ADD job (assembly/add.ts). */
+export const A = {
+  N: 0,
+  A: 1,
+  B: 2,
+  Y: 3,
+  OFF1: 4,
+  M1: 5,
+  E1: 6,
+  OFF2: 7,
+  M2: 8,
+  E2: 9,
+  ZP_OUT: 10,
+  MO: 11,
+  EO: 12,
+  LO: 13,
+  HI: 14,
+  LEFT: 15,
+  SIGNED: 16,
+} as const;
+
 /** Bytes reserved for any parameter block (32 words), keeping what follows 64-byte aligned. */
 export const PARAMS_BYTES = 128;

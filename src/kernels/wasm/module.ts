@@ -25,6 +25,7 @@ export interface KernelExports {
   readonly JOB_Q8_GEMM: WebAssembly.Global;
   readonly JOB_Q8_CONV: WebAssembly.Global;
   readonly JOB_Q8_DWCONV: WebAssembly.Global;
+  readonly JOB_Q8_ADD: WebAssembly.Global;
 }
 
 /** Job numbers of the module, read from its exports. */
@@ -35,6 +36,7 @@ export interface JobIds {
   q8Gemm: number;
   q8Conv: number;
   q8Dwconv: number;
+  q8Add: number;
 }
 
 /** Returns the module bytes (a fresh copy). */
@@ -130,6 +132,7 @@ export function instanceFor(memory: WebAssembly.Memory): KernelInstance {
         q8Gemm: exports.JOB_Q8_GEMM.value as number,
         q8Conv: exports.JOB_Q8_CONV.value as number,
         q8Dwconv: exports.JOB_Q8_DWCONV.value as number,
+        q8Add: exports.JOB_Q8_ADD.value as number,
       },
     };
     instances.set(memory, inst);

@@ -12,7 +12,7 @@ export const ACT = { NONE: 0, RELU: 1, RELU_N1_TO_1: 2, RELU6: 3 } as const;
 /** One convolution-family case. */
 export interface WasmCase {
   name: string;
-  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED';
+  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'ADD';
   /** Input [batches, h, w, c] (FULLY_CONNECTED: [batches, depth]). */
   inShape: number[];
   /** Output channels (units for FULLY_CONNECTED). */
@@ -197,5 +197,21 @@ FC_CASES.push({
   op: 'FULLY_CONNECTED',
   inShape: [2, 200],
   outC: 40,
+  bigMultiplier: true,
+});
+
+/** ADD: 8 lanes per vector step, 16-element thread split; lengths around both. */
+export const ADD_CASES: WasmCase[] = [1, 7, 8, 9, 15, 16, 17, 33, 100].map((n, i) => ({
+  name: `add ${n}`,
+  op: 'ADD' as const,
+  inShape: [1, n],
+  outC: n,
+  act: [ACT.NONE, ACT.RELU, ACT.RELU6, ACT.RELU_N1_TO_1][i % 4]!,
+}));
+ADD_CASES.push({
+  name: 'add 4x5x6 large input scale',
+  op: 'ADD',
+  inShape: [4, 5, 6],
+  outC: 6,
   bigMultiplier: true,
 });

@@ -13,7 +13,7 @@ import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
 import { buildModel, type OpCase } from '../conv/run_op.js';
-import { CONV_CASES, DEPTHWISE_CASES, FC_CASES, type WasmCase } from './cases.js';
+import { ADD_CASES, CONV_CASES, DEPTHWISE_CASES, FC_CASES, type WasmCase } from './cases.js';
 
 /** mulberry32: a small seeded generator (same stream on every machine). */
 function rng(seed: number): () => number {
@@ -29,6 +29,9 @@ function rng(seed: number): () => number {
 
 type Group = 'float32' | 'uint8' | 'int8';
 
+/** Plain numbers of a (non-bigint) typed array. */
+const nums = (t: TypedArray): number[] => Array.from(t as ArrayLike<number>);
+
 function outSize(inSize: number, f: number, s: number, d: number, padding: 'SAME' | 'VALID'): number {
   const eff = (f - 1) * d + 1;
   return padding === 'SAME' ? Math.ceil(inSize / s) : Math.ceil((inSize - eff + 1) / s);
@@ -37,6 +40,7 @@ function outSize(inSize: number, f: number, s: number, d: number, padding: 'SAME
 /** Builds the op of a case for a dtype group, with seeded constant weights and bias. */
 function opCase(c: WasmCase, g: Group, index: number): OpCase {
   const r = rng(1000 + index * 7 + g.length);
+  if (c.op === 'ADD') return addCase(c, g, index);
   const fh = c.fh ?? 1;
   const fw = c.fw ?? 1;
   const s = c.stride ?? 1;
@@ -136,6 +140,21 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
   };
 }
 
+/** An ADD of two same-shape activations with different scales and zero points. */
+function addCase(c: WasmCase, g: Group, index: number): OpCase {
+  const q = (scale: number, zp: number) =>
+    g === 'float32' ? {} : { quant: { scale: [scale], zeroPoint: [g === 'uint8' ? zp + 128 : zp] } };
+  return {
+    op: 'ADD',
+    inputs: [
+      { name: `a${index}`, dtype: g, shape: c.inShape, ...q(0.03, -5) },
+      { name: `b${index}`, dtype: g, shape: c.inShape, ...q(c.bigMultiplier ? 0.9 : 0.05, 9) },
+    ],
+    outputs: [{ name: `y${index}`, dtype: g, shape: c.inShape, ...q(c.bigMultiplier ? 0.5 : 0.06, 2) }],
+    options: { fusedActivationFunction: c.act ?? 0 },
+  };
+}
+
 /** Seeded inputs for every model input (input i belongs to case i; `near` cases stay within +-4 of the zero point). */
 function feeds(it: Interpreter, seed: number, near: readonly boolean[]): TypedArray[] {
   const r = rng(seed);
@@ -166,7 +185,7 @@ function run(
     it.invoke();
     const second = it.outputs.map((_, i) => it.output(i).data.slice() as TypedArray);
     first.forEach((o, i) =>
-      expect(Array.from(second[i]!), 'a second invoke gives the same bytes').toEqual(Array.from(o)),
+      expect(nums(second[i]!), 'a second invoke gives the same bytes').toEqual(nums(o)),
     );
     // The test reaches into the executor to check which implementation each node ran: a wasm
     // case that silently fell back to the reference would otherwise pass without testing anything.
@@ -195,17 +214,22 @@ const GROUPS: [string, WasmCase[]][] = [
   ['CONV_2D', CONV_CASES],
   ['DEPTHWISE_CONV_2D', DEPTHWISE_CASES],
   ['FULLY_CONNECTED', FC_CASES],
+  ['ADD', ADD_CASES],
 ];
 
 describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, cases) => {
   it.each(['float32', 'uint8', 'int8'] as const)('%s, 1 and 2 threads', (g) => {
     const model = buildModel(cases.map((c, i) => opCase(c, g, i)));
-    const near = cases.map((c) => c.bigMultiplier ?? false);
+    const near = cases.flatMap((c) => (c.op === 'ADD' ? [false, false] : [c.bigMultiplier ?? false]));
     const ref = run(model, near, false, 1);
     expect(ref.impls.every((n) => n === 'reference')).toBe(true);
     for (const threads of [1, 2]) {
       const opt = run(model, near, true, threads);
-      opt.impls.forEach((impl, i) => expect(impl, `${cases[i]!.name} runs in wasm`).not.toBe('reference'));
+      // Float ADD has no wasm kernel: it must stay on the reference kernel.
+      const wasmExpected = !(g === 'float32' && cases[0]!.op === 'ADD');
+      opt.impls.forEach((impl, i) =>
+        expect(impl === 'reference', `${cases[i]!.name} runs in ${impl}`).toBe(!wasmExpected),
+      );
       cases.forEach((c, i) => {
         const label = `${g} ${c.name}, ${threads} thread(s)`;
         const want = ref.outs[i]!;
@@ -215,8 +239,9 @@ describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, case
           expectClose(got as Float32Array, want as Float32Array, label);
         } else {
           // Sanity: the case spans more than a couple of output values (requantization is exercised).
-          if (want.length >= 16) expect(new Set(want).size, `${label}: output spread`).toBeGreaterThan(3);
-          expect(Array.from(got), label).toEqual(Array.from(want));
+          if (want.length >= 16)
+            expect(new Set(nums(want)).size, `${label}: output spread`).toBeGreaterThan(3);
+          expect(nums(got), label).toEqual(nums(want));
         }
       });
     }

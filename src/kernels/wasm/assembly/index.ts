@@ -3,6 +3,7 @@
 // block at `params` and computes part `chunk` of `chunks` of its output, so the same call runs
 // the whole op on one thread or one part on each thread of the pool (src/runtime/thread_pool.ts).
 
+import { q8_add_job } from './add';
 import { f32_conv_job, q8_conv_job } from './conv';
 import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
 import { f32_gemm_job } from './f32_gemm';
@@ -15,6 +16,7 @@ export const JOB_F32_DWCONV: i32 = 3;
 export const JOB_Q8_GEMM: i32 = 4;
 export const JOB_Q8_CONV: i32 = 5;
 export const JOB_Q8_DWCONV: i32 = 6;
+export const JOB_Q8_ADD: i32 = 7;
 
 /** Runs part `chunk` of `chunks` of job `job` on the parameter block at `params`. */
 export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void {
@@ -36,6 +38,9 @@ export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void 
       break;
     case JOB_Q8_DWCONV:
       q8_dwconv_job(params, chunk, chunks);
+      break;
+    case JOB_Q8_ADD:
+      q8_add_job(params, chunk, chunks);
       break;
     default:
       unreachable();
