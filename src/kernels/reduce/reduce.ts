@@ -39,7 +39,7 @@ import {
   multiplyByQuantizedMultiplierInt64,
 } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
-import { intRange } from '../tensor/quantize.js';
+import { intRange } from '../tensor/int_range.js';
 import { type ReduceGeometry, RunIterator, readAxes, reduceGeometry } from './reduce_geometry.js';
 
 type ReduceKind = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all' | 'mean';

@@ -12,7 +12,6 @@
  * general formula (M = 2^30, shift 1 is exact). 8-bit inputs go through a 256-entry table built
  * in prepare.
  */
-import type { DType } from '../../ir/dtype.js';
 import {
   type Kernel,
   type KernelNode,
@@ -25,20 +24,7 @@ import {
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeValue } from '../internal/quantize.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
-
-/** Returns [min, max] of an integer dtype. */
-export function intRange(dtype: DType): [number, number] {
-  switch (dtype) {
-    case 'int8':
-      return [-128, 127];
-    case 'uint8':
-      return [0, 255];
-    case 'int16':
-      return [-32768, 32767];
-    default:
-      return [-2147483648, 2147483647];
-  }
-}
+import { intRange } from './int_range.js';
 
 type QuantizeData =
   | {
