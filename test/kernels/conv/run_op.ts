@@ -1,6 +1,12 @@
 /**
  * Builds a single-op model (ModelBuilder) and runs it in our Interpreter; also writes it to a
  * temporary .tflite so the same case can run in LiteRT / tfjs-tflite.
+ *
+ * Every run uses the reference kernels (the TypeScript kernels under test) and then the default
+ * registry, where CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED may run as WebAssembly SIMD
+ * kernels (src/kernels/wasm/select.ts): integer outputs must be byte-equal to the reference and
+ * float outputs within relative 1e-5 (oracle.ts maxRelError), so each case here checks both
+ * backends. The reference outputs are returned for the tests to compare with their oracles.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +15,9 @@ import { writeModel } from '../../../src/format/model_writer.js';
 import type { TypedArray } from '../../../src/ir/dtype.js';
 import type { Model } from '../../../src/ir/model.js';
 import { ModelBuilder, type TensorSpec } from '../../../src/ir/model_builder.js';
+import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
+import { maxRelError } from './oracle.js';
 
 /** One op: inputs (null = omitted optional input, -1), outputs, options. */
 export interface OpCase {
@@ -46,12 +54,13 @@ export function buildModel(ops: readonly OpCase[]): Model {
   return b.build();
 }
 
-/** Runs a model with the given input arrays; returns every output (data copied, shape). */
-export function runModel(
-  model: Model,
-  feeds: readonly TypedArray[],
-): { data: TypedArray; shape: number[] }[] {
-  const it = new Interpreter(model);
+const REFERENCE = createBuiltinRegistry({ optimized: false });
+const OPTIMIZED = createBuiltinRegistry();
+
+type Outputs = { data: TypedArray; shape: number[] }[];
+
+function run(model: Model, feeds: readonly TypedArray[], registry: typeof REFERENCE): Outputs {
+  const it = new Interpreter(model, { registry });
   it.allocateTensors();
   feeds.forEach((f, i) => it.input(i).set(f));
   it.invoke();
@@ -59,6 +68,29 @@ export function runModel(
     const o = it.output(i);
     return { data: o.data.slice(), shape: [...o.shape] };
   });
+}
+
+/**
+ * Runs a model with the reference kernels and returns every output (data copied, shape). Throws
+ * when the default (optimized) registry's outputs disagree with them (see the header).
+ */
+export function runModel(model: Model, feeds: readonly TypedArray[]): Outputs {
+  const ref = run(model, feeds, REFERENCE);
+  const opt = run(model, feeds, OPTIMIZED);
+  ref.forEach((r, i) => {
+    const o = opt[i]!;
+    const same =
+      r.data instanceof Float32Array
+        ? maxRelError(o.data as Float32Array, r.data) <= 1e-5
+        : r.data.length === o.data.length && r.data.every((v, j) => v === o.data[j]);
+    if (!same || r.shape.join() !== o.shape.join()) {
+      throw new Error(
+        `output ${i}: the optimized kernels differ from the reference ` +
+          `(shape [${o.shape}] vs [${r.shape}], first values ${Array.from(o.data.slice(0, 6) as Float32Array)} vs ${Array.from(r.data.slice(0, 6) as Float32Array)})`,
+      );
+    }
+  });
+  return ref;
 }
 
 /** Runs one op; returns its outputs. */
