@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type ConversionReport, convert } from '../../src/convert/index.js';
 import { quantizeConverted } from '../../src/convert/quantize_step.js';
-import { ConversionError } from '../../src/errors.js';
+import { ConversionError, QuantizationError } from '../../src/errors.js';
+import type { Model } from '../../src/ir/model.js';
 import { writeModel } from '../../src/format/model_writer.js';
 import { Interpreter } from '../../src/runtime/interpreter.js';
 import { type ImageSet, LABELS, loadFashionMnist } from './fashion_mnist.js';
@@ -139,6 +140,38 @@ function pct(e: Evaluation): string {
   return `${(100 * e.accuracy).toFixed(2)}% (${e.correct}/${e.count})`;
 }
 
+/**
+ * Quantizes the float model to int8 (calibrated on the first 500 training images, raw pixels
+ * in, float32 input and output kept), writes it to `path` and evaluates it; returns the figures,
+ * or why it was skipped when the quantizer rejects the model.
+ */
+export async function quantizeInt8(
+  float: Model,
+  train: ImageSet,
+  test: ImageSet,
+  path: string,
+  log: (line: string) => void = () => undefined,
+): Promise<TrainResult['int8']> {
+  const px = train.rows * train.cols;
+  const calibration = Array.from({ length: Math.min(500, train.count) }, (_, i) =>
+    Float32Array.from(train.pixels.subarray(i * px, (i + 1) * px)),
+  );
+  try {
+    const q = await quantizeConverted(float, { mode: 'int8', calibration, samples: calibration.length });
+    const bytes = writeModel(q.model);
+    writeFileSync(path, bytes);
+    const evaluation = evaluateTflite(bytes, test);
+    log(
+      `int8 .tflite (tflite-ts interpreter): test accuracy ${pct(evaluation)}; wrote ${path} (${bytes.byteLength} bytes)`,
+    );
+    return { path, bytes: bytes.byteLength, evaluation };
+  } catch (e) {
+    if (!(e instanceof ConversionError || e instanceof QuantizationError)) throw e;
+    log(`int8 skipped: ${e.message}`);
+    return { skipped: e.message };
+  }
+}
+
 /** Trains, converts and evaluates; returns what it did. Throws when the data cannot be read. */
 export async function trainFashionMnist(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? (() => undefined);
@@ -216,25 +249,8 @@ export async function trainFashionMnist(o: TrainOptions): Promise<TrainResult> {
   log(`wrote ${floatPath} (${floatBytes.byteLength} bytes)`);
 
   let int8: TrainResult['int8'] = { skipped: 'not requested' };
-  if (o.int8) {
-    try {
-      const q = quantizeConverted(conversion.model, {
-        mode: 'int8',
-        calibration: Array.from({ length: Math.min(200, train.count) }, (_, i) =>
-          Float32Array.from(train.pixels.subarray(i * 784, (i + 1) * 784)),
-        ),
-      });
-      const bytes = writeModel(q);
-      const path = join(o.outDir, `${o.name}_int8.tflite`);
-      writeFileSync(path, bytes);
-      int8 = { path, bytes: bytes.byteLength, evaluation: evaluateTflite(bytes, test) };
-      log(`int8 .tflite: test accuracy ${pct(int8.evaluation)}, ${bytes.byteLength} bytes`);
-    } catch (e) {
-      if (!(e instanceof ConversionError)) throw e;
-      int8 = { skipped: e.message };
-      log(`int8 skipped: ${e.message}`);
-    }
-  }
+  if (o.int8)
+    int8 = await quantizeInt8(conversion.model, train, test, join(o.outDir, `${o.name}_int8.tflite`), log);
   return {
     backend,
     tfjsVersion: tf.version.tfjs,

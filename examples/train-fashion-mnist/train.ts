@@ -1,13 +1,18 @@
 /**
  * `npm run train:fashion-mnist -- [--data DIR] [--epochs N] [--batch N] [--limit N]
  *  [--test-limit N] [--out DIR] [--name NAME] [--int8] [--backend wasm|cpu] [--json]`
+ * `npm run train:fashion-mnist -- --int8-from FLOAT.tflite [--data DIR] [--out DIR] [--name NAME]`
  *
  * Trains the small Fashion-MNIST CNN with TF.js, converts it to .tflite with metadata, and
- * evaluates it on the test images (see README.md next to this file).
+ * evaluates it on the test images (see README.md next to this file). With --int8-from, skips
+ * training and only quantizes (and evaluates) an already converted float model.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR } from './fashion_mnist.js';
-import { trainFashionMnist } from './pipeline.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readModel } from '../../src/format/model_reader.js';
+import { DEFAULT_DATA_DIR, loadFashionMnist } from './fashion_mnist.js';
+import { quantizeInt8, trainFashionMnist } from './pipeline.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,8 +26,24 @@ const { values } = parseArgs({
     int8: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     json: { type: 'boolean', default: false },
+    'int8-from': { type: 'string' },
   },
 });
+
+if (values['int8-from']) {
+  const float = readModel(new Uint8Array(readFileSync(values['int8-from'])));
+  const train = loadFashionMnist(values.data!, 'train', 500);
+  const test = loadFashionMnist(
+    values.data!,
+    't10k',
+    values['test-limit'] ? Number(values['test-limit']) : undefined,
+  );
+  const r = await quantizeInt8(float, train, test, join(values.out!, `${values.name!}_int8.tflite`), (l) =>
+    console.error(l),
+  );
+  if (values.json) console.log(JSON.stringify(r, null, 2));
+  process.exit('skipped' in r ? 1 : 0);
+}
 
 const tty = process.stderr.isTTY;
 let lastDraw = 0;

@@ -16,6 +16,7 @@ import { convertGraphModel } from './graph_model.js';
 import { type FrontEndResult, convertLayersModel } from './layers_model.js';
 import { buildMetadata } from './metadata.js';
 import { type ModelSource, type ReadFile, loadArtifacts } from './model_source.js';
+import type { QuantizationReport } from '../quantize/quantize_model.js';
 import { type QuantizeRequest, quantizeConverted } from './quantize_step.js';
 import { DEFAULT_REWRITES, type RewriteRule, runRewrites } from './rewrites/index.js';
 import { type TfjsArtifacts, isGraphModel } from './tfjs_format.js';
@@ -38,7 +39,7 @@ export interface ConvertOptions {
   license?: string;
   /** Rewrite rules to run (default DEFAULT_REWRITES; [] keeps the graph as converted). */
   rewrites?: readonly RewriteRule[];
-  /** Quantize the converted model (needs the quantizer, see quantize_step.ts). */
+  /** Quantize the converted model (see quantize_step.ts). */
   quantize?: QuantizeRequest;
   /** Receives progress and rewrite log lines. */
   log?: (line: string) => void;
@@ -62,6 +63,8 @@ export interface ConversionReport {
   labels: number;
   /** Bytes of the .tflite file. */
   bytes: number;
+  /** The quantizer's report, when the model was quantized. */
+  quantization?: QuantizationReport;
 }
 
 /** The result of convert(). */
@@ -82,8 +85,11 @@ export async function convert(source: ModelSource, options: ConvertOptions = {})
   return convertArtifacts(artifacts, options);
 }
 
-/** Synchronous form of convert() for a model already in memory. Throws as convert() does. */
-export function convertArtifacts(artifacts: TfjsArtifacts, options: ConvertOptions = {}): ConvertResult {
+/** convert() for a model.json and weights already in memory. Throws as convert() does. */
+export async function convertArtifacts(
+  artifacts: TfjsArtifacts,
+  options: ConvertOptions = {},
+): Promise<ConvertResult> {
   const log = options.log;
   const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData);
   const dequantized: Record<string, number> = {};
@@ -126,7 +132,13 @@ export function convertArtifacts(artifacts: TfjsArtifacts, options: ConvertOptio
     ...(options.license ? { license: options.license } : {}),
   });
   setModelMetadata(model, metadata, files);
-  if (options.quantize) model = quantizeConverted(model, options.quantize);
+  let quantization: QuantizationReport | undefined;
+  if (options.quantize) {
+    const q = await quantizeConverted(model, options.quantize);
+    model = q.model;
+    quantization = q.report;
+    log?.(`quantized: ${q.report.summary}`);
+  }
   const bytes = writeModel(model);
   const ops: Record<string, number> = {};
   for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
@@ -141,6 +153,7 @@ export function convertArtifacts(artifacts: TfjsArtifacts, options: ConvertOptio
     labels: options.labels?.length ?? 0,
     bytes: bytes.byteLength,
     ...(norm ? { normalization: norm } : {}),
+    ...(quantization ? { quantization } : {}),
   };
   log?.(`wrote ${bytes.byteLength} bytes, ${g.nodes.length} ops`);
   return { bytes, model, report };

@@ -28,5 +28,10 @@ export {
   fuseActivation,
   type RewriteRule,
 } from './rewrites/index.js';
-export { quantizeConverted, type QuantizeMode, type QuantizeRequest } from './quantize_step.js';
+export {
+  quantizeConverted,
+  QUANTIZE_MODES,
+  type QuantizeMode,
+  type QuantizeRequest,
+} from './quantize_step.js';
 export type { TfjsArtifacts, TfjsModelJson, WeightSpec } from './tfjs_format.js';
