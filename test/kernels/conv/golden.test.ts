@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
 import { HAVE_FIXTURES, fixturePath, readFixture } from '../../support/fixtures.js';
 
@@ -25,15 +26,21 @@ function goldenCase(id: string): GoldenCase {
   return c;
 }
 
+/** Each golden runs on the reference kernels and on the default (WebAssembly where selected) ones. */
+const BACKENDS = [
+  ['reference kernels', createBuiltinRegistry({ optimized: false })],
+  ['default kernels', createBuiltinRegistry()],
+] as const;
+
 function csv(rel: string): number[] {
   return readFileSync(fixturePath(rel), 'utf8').trim().split(',').map(Number);
 }
 
-describe.skipIf(!HAVE_FIXTURES)('golden.json: convolution family', () => {
+describe.skipIf(!HAVE_FIXTURES).each(BACKENDS)('golden.json: convolution family (%s)', (_, registry) => {
   it('tflm_hello_world_float: y ~ sin(x) within 0.05', () => {
     const c = goldenCase('tflm_hello_world_float');
     const e = c.expected as { inputs: number[] };
-    const it = new Interpreter(readFixture(c.model));
+    const it = new Interpreter(readFixture(c.model), { registry });
     it.allocateTensors();
     for (const x of e.inputs) {
       it.setInputFloat(0, [x]);
@@ -46,7 +53,7 @@ describe.skipIf(!HAVE_FIXTURES)('golden.json: convolution family', () => {
   it('tflm_hello_world_int8: dequantized y ~ sin(x) within 0.05 (int8 inputs verbatim)', () => {
     const c = goldenCase('tflm_hello_world_int8');
     const e = c.expected as { inputs_float: number[]; inputs_int8: number[] };
-    const it = new Interpreter(readFixture(c.model));
+    const it = new Interpreter(readFixture(c.model), { registry });
     it.allocateTensors();
     const q = it.output(0).quantization!;
     e.inputs_int8.forEach((xq, i) => {
@@ -60,7 +67,7 @@ describe.skipIf(!HAVE_FIXTURES)('golden.json: convolution family', () => {
 
   it('tflm_seanet_conv0: int16 x int8 CONV_2D (int64 bias) equals the TFLM golden exactly', () => {
     const c = goldenCase('tflm_seanet_conv0');
-    const it = new Interpreter(readFixture(c.model));
+    const it = new Interpreter(readFixture(c.model), { registry });
     it.allocateTensors();
     it.input(0).set(new Int16Array(csv((c.inputs as string[])[0]!)));
     it.invoke();
@@ -92,13 +99,13 @@ function bmpIndices(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-describe.skipIf(!HAVE_FIXTURES)(
-  'golden.json: person detection (CONV_2D / DEPTHWISE_CONV_2D / AVERAGE_POOL_2D int8)',
-  () => {
+describe.skipIf(!HAVE_FIXTURES).each(BACKENDS)(
+  'golden.json: person detection, int8 CONV_2D / DEPTHWISE_CONV_2D / AVERAGE_POOL_2D (%s)',
+  (_, registry) => {
     it('tflm_person_detection: person.bmp scores person higher, no_person.bmp the other way', () => {
       const c = goldenCase('tflm_person_detection');
       const images = c.inputs as Record<'person' | 'no_person', string>;
-      const it = new Interpreter(readFixture(c.model));
+      const it = new Interpreter(readFixture(c.model), { registry });
       it.allocateTensors();
       const scores = (image: string): Int8Array => {
         const px = bmpIndices(readFixture(image));
