@@ -12,12 +12,19 @@ import { Command, CommanderError } from 'commander';
 import type { CliCommand, CliContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { classifyCommand } from './commands/classify.js';
+import { convertCommand } from './commands/convert.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
 import { type CliIO, processIO } from './io.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly CliCommand[] = [inspectCommand, runCommand, benchCommand, classifyCommand];
+const COMMANDS: readonly CliCommand[] = [
+  inspectCommand,
+  runCommand,
+  benchCommand,
+  classifyCommand,
+  convertCommand,
+];
 
 const VERSION = '0.1.0';
 
