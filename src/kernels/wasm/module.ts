@@ -19,6 +19,9 @@ export const MAX_MEMORY_PAGES = 65536;
 /** What the module exports. */
 export interface KernelExports {
   run_job(job: number, params: number, chunk: number, chunks: number): void;
+  /** Peak probes (bench only): `iterations` x 32 f32 MACs / 64 int16 MACs. */
+  peak_f32(iterations: number): number;
+  peak_q8(iterations: number): number;
   readonly JOB_F32_GEMM: WebAssembly.Global;
   readonly JOB_F32_CONV: WebAssembly.Global;
   readonly JOB_F32_DWCONV: WebAssembly.Global;

@@ -9,6 +9,8 @@ import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
 import { f32_gemm_job } from './f32_gemm';
 import { q8_gemm_job } from './q8_gemm';
 
+export { peak_f32, peak_q8 } from './peak';
+
 // Job numbers (read by the glue as exported globals, so they are defined only here).
 export const JOB_F32_GEMM: i32 = 1;
 export const JOB_F32_CONV: i32 = 2;

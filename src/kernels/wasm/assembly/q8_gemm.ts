@@ -8,17 +8,37 @@
 //   [w'(j0,k) w'(j0,k+1) w'(j1,k) w'(j1,k+1) w'(j2,k) w'(j2,k+1) w'(j3,k) w'(j3,k+1)] and columns 4..7,
 // k zero-padded to a multiple of 8. The A pair (x(i,k), x(i,k+1)) widened to int16 and splatted to
 // the 4 lanes multiplies one block vector with i32x4.dot_i16x8_s, which gives the 4 columns' sums
-// directly (no horizontal reduction). Per 8 values of k: 4 widening loads of A, 8 B vectors,
-// 32 dot products for 256 MACs.
+// directly (no horizontal reduction). The pair comes from one load16_splat + widening per row
+// and k pair (fewer live registers than preloading 8 values and shuffling: 8 accumulators, 2 B
+// vectors, 1 A vector). Per 8 values of k: 16 widening loads of A, 8 B vectors, 32 dot products
+// for 256 MACs.
 
 import { pa, pi, splitAt } from './params';
 import { requant4 } from './requantize';
 
+// Loads x[k], x[k+1] and returns them widened to int16 in every lane pair.
 // @ts-ignore: decorator
 @inline
-function loadA<T>(p: usize): v128 {
-  if (isSigned<T>()) return v128.load8x8_s(p);
-  return v128.load8x8_u(p);
+function loadPair<T>(p: usize): v128 {
+  const v = v128.load16_splat(p);
+  if (isSigned<T>()) return i16x8.extend_low_i8x16_s(v);
+  return i16x8.extend_low_i8x16_u(v);
+}
+
+// Returns int32 lane q of v (a pair of int16) in all four lanes.
+// @ts-ignore: decorator
+@inline
+function splatPair(v: v128, q: i32): v128 {
+  return i32x4.splat(load_lane(v, q));
+}
+
+// @ts-ignore: decorator
+@inline
+function load_lane(v: v128, q: i32): i32 {
+  if (q == 0) return i32x4.extract_lane(v, 0);
+  if (q == 1) return i32x4.extract_lane(v, 1);
+  if (q == 2) return i32x4.extract_lane(v, 2);
+  return i32x4.extract_lane(v, 3);
 }
 
 /** Loads r < 8 values (widened to int16) and zeros. */
@@ -111,77 +131,49 @@ function gemmTile<T>(
           acc30 = acc00,
           acc31 = acc00;
         let pb = pbBase;
-        for (let kk: usize = 0; kk <= kFull; kk += 8) {
-          let x0: v128, x1: v128, x2: v128, x3: v128;
-          if (kk < kFull) {
-            x0 = loadA<T>(a0 + kk);
-            x1 = loadA<T>(a1 + kk);
-            x2 = loadA<T>(a2 + kk);
-            x3 = loadA<T>(a3 + kk);
-          } else {
-            if (kRem == 0) break;
-            x0 = loadTail<T>(a0 + kk, kRem);
-            x1 = loadTail<T>(a1 + kk, kRem);
-            x2 = loadTail<T>(a2 + kk, kRem);
-            x3 = loadTail<T>(a3 + kk, kRem);
+        for (let kk: usize = 0; kk < kFull; kk += 8) {
+          for (let q: usize = 0; q < 8; q += 2) {
+            // Pair (x[k], x[k+1]) of each row, widened to int16 and repeated over the 4 lanes.
+            const w0 = v128.load(pb);
+            const w1 = v128.load(pb, 16);
+            pb += 32;
+            let s = loadPair<T>(a0 + kk + q);
+            acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(s, w0));
+            acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(s, w1));
+            s = loadPair<T>(a1 + kk + q);
+            acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(s, w0));
+            acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(s, w1));
+            s = loadPair<T>(a2 + kk + q);
+            acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(s, w0));
+            acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(s, w1));
+            s = loadPair<T>(a3 + kk + q);
+            acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(s, w0));
+            acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(s, w1));
           }
-          let w0 = v128.load(pb);
-          let w1 = v128.load(pb, 16);
-          let s = i32x4.shuffle(x0, x0, 0, 0, 0, 0);
-          acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(s, w0));
-          acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x1, x1, 0, 0, 0, 0);
-          acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(s, w0));
-          acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x2, x2, 0, 0, 0, 0);
-          acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(s, w0));
-          acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x3, x3, 0, 0, 0, 0);
-          acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(s, w0));
-          acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(s, w1));
-          w0 = v128.load(pb, 32);
-          w1 = v128.load(pb, 48);
-          s = i32x4.shuffle(x0, x0, 1, 1, 1, 1);
-          acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(s, w0));
-          acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x1, x1, 1, 1, 1, 1);
-          acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(s, w0));
-          acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x2, x2, 1, 1, 1, 1);
-          acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(s, w0));
-          acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x3, x3, 1, 1, 1, 1);
-          acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(s, w0));
-          acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(s, w1));
-          w0 = v128.load(pb, 64);
-          w1 = v128.load(pb, 80);
-          s = i32x4.shuffle(x0, x0, 2, 2, 2, 2);
-          acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(s, w0));
-          acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x1, x1, 2, 2, 2, 2);
-          acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(s, w0));
-          acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x2, x2, 2, 2, 2, 2);
-          acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(s, w0));
-          acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x3, x3, 2, 2, 2, 2);
-          acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(s, w0));
-          acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(s, w1));
-          w0 = v128.load(pb, 96);
-          w1 = v128.load(pb, 112);
-          s = i32x4.shuffle(x0, x0, 3, 3, 3, 3);
-          acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(s, w0));
-          acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x1, x1, 3, 3, 3, 3);
-          acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(s, w0));
-          acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x2, x2, 3, 3, 3, 3);
-          acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(s, w0));
-          acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(s, w1));
-          s = i32x4.shuffle(x3, x3, 3, 3, 3, 3);
-          acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(s, w0));
-          acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(s, w1));
-          pb += 128;
+        }
+        if (kRem != 0) {
+          // Last k values: pairs from a zero-padded vector (the packed weights are zero there).
+          const x0 = loadTail<T>(a0 + kFull, kRem);
+          const x1 = loadTail<T>(a1 + kFull, kRem);
+          const x2 = loadTail<T>(a2 + kFull, kRem);
+          const x3 = loadTail<T>(a3 + kFull, kRem);
+          for (let q = 0; q < 4; q++) {
+            const w0 = v128.load(pb);
+            const w1 = v128.load(pb, 16);
+            pb += 32;
+            let s = splatPair(x0, q);
+            acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(s, w0));
+            acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(s, w1));
+            s = splatPair(x1, q);
+            acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(s, w0));
+            acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(s, w1));
+            s = splatPair(x2, q);
+            acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(s, w0));
+            acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(s, w1));
+            s = splatPair(x3, q);
+            acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(s, w0));
+            acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(s, w1));
+          }
         }
         const jj = <usize>j;
         store8<T>(c3, requant4(acc30, rq, np, jj, vzp, vmin, vmax), requant4(acc31, rq, np, jj + 4, vzp, vmin, vmax), nr);
