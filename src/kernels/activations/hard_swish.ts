@@ -9,7 +9,8 @@
  *   (output multiplier, Q0.15, with a right shift), the other maps [-3, 3] to [-1, 1] (the
  *   "reluish" multiplier, saturating left shifts for large scales) and then to [0, 1]; their
  *   product uses a truncating doubling high multiply (to cancel the rounding biases, as TFLite
- *   explains), then the output shift and zero point are applied. Bit-exact with TFLite.
+ *   explains), then the output shift and zero point are applied. Bit-exact with TFLite; the
+ *   formula is tabulated over the 256 input values in prepare.
  */
 import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
 import {
@@ -19,6 +20,7 @@ import {
 import { downScaleInt32ToInt16Multiplier, quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { wrapInt16 } from '../internal/rounding.js';
 import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { applyTable8, tabulate8 } from '../elementwise/table8.js';
 
 interface HardSwishData {
   quantized: boolean;
@@ -30,6 +32,8 @@ interface HardSwishData {
   reluishExponent: number;
   lo: number;
   hi: number;
+  /** The formula tabulated over the 256 input values. */
+  table: Uint8Array | null;
 }
 
 /** int16 value * 2^amount saturated to int16 (TFLite's `SaturatingLeftShift`). */
@@ -60,6 +64,7 @@ function prepareHardSwish(node: KernelNode): HardSwishData {
     reluishExponent: 0,
     lo: 0,
     hi: 0,
+    table: null,
   };
   if (x.dtype === 'float32') return none;
   if (!isQuantized(x) || !isQuantized(y))
@@ -77,7 +82,7 @@ function prepareHardSwish(node: KernelNode): HardSwishData {
     );
   }
   const reluish = quantizeMultiplier(f(hiresInputScale / reluishScale));
-  return {
+  const data: HardSwishData = {
     quantized: true,
     inputZeroPoint: qi.zeroPoint,
     outputZeroPoint: qo.zeroPoint,
@@ -87,7 +92,11 @@ function prepareHardSwish(node: KernelNode): HardSwishData {
     reluishExponent: reluish.shift,
     lo: x.dtype === 'uint8' ? 0 : -128,
     hi: x.dtype === 'uint8' ? 255 : 127,
+    table: null,
   };
+  // 256 possible inputs: tabulate the formula once.
+  data.table = tabulate8(x.dtype as 'uint8' | 'int8', (q) => hardSwishQuantized(q, data));
+  return data;
 }
 
 function hardSwishFloat(x: Float32Array, y: Float32Array): void {
@@ -100,32 +109,22 @@ function hardSwishFloat(x: Float32Array, y: Float32Array): void {
   }
 }
 
-function hardSwishQuantized(x: Int16Array, y: Int16Array, d: HardSwishData): void {
-  const {
-    inputZeroPoint,
-    outputZeroPoint,
-    outputMultiplier,
-    outputExponent,
-    reluishMultiplier,
-    reluishExponent,
-    lo,
-    hi,
-  } = d;
-  for (let i = 0; i < x.length; i++) {
-    // Put the significant bits high in int16 (x * 2^7), then compute both factors.
-    const hires = wrapInt16((x[i]! - inputZeroPoint) * 128);
-    const preshiftOutput = saturatingRoundingDoublingHighMulInt16(hires, outputMultiplier);
-    let reluish = hires;
-    if (reluishExponent > 0) reluish = saturatingLeftShift(reluish, reluishExponent - 1);
-    reluish = saturatingRoundingDoublingHighMulInt16(reluish, reluishMultiplier);
-    if (reluishExponent > 0) reluish = saturatingLeftShift(reluish, 1);
-    if (reluishExponent < 0) reluish = roundingDivideByPOTInt16(reluish, -reluishExponent);
-    // [-1, 1] -> [0, 1] in Q0.15.
-    reluish = (reluish + 32768) >> 1;
-    const preshift = saturatingDoublingHighMul(reluish, preshiftOutput);
-    const v = wrapInt16(roundingDivideByPOTInt16(preshift, -outputExponent) + outputZeroPoint);
-    y[i] = v < lo ? lo : v > hi ? hi : v;
-  }
+/** TFLite's reference integer HARD_SWISH on one quantized value. */
+function hardSwishQuantized(q: number, d: HardSwishData): number {
+  // Put the significant bits high in int16 (x * 2^7), then compute both factors.
+  const hires = wrapInt16((q - d.inputZeroPoint) * 128);
+  const preshiftOutput = saturatingRoundingDoublingHighMulInt16(hires, d.outputMultiplier);
+  let reluish = hires;
+  const e = d.reluishExponent;
+  if (e > 0) reluish = saturatingLeftShift(reluish, e - 1);
+  reluish = saturatingRoundingDoublingHighMulInt16(reluish, d.reluishMultiplier);
+  if (e > 0) reluish = saturatingLeftShift(reluish, 1);
+  if (e < 0) reluish = roundingDivideByPOTInt16(reluish, -e);
+  // [-1, 1] -> [0, 1] in Q0.15.
+  reluish = (reluish + 32768) >> 1;
+  const preshift = saturatingDoublingHighMul(reluish, preshiftOutput);
+  const v = wrapInt16(roundingDivideByPOTInt16(preshift, -d.outputExponent) + d.outputZeroPoint);
+  return v < d.lo ? d.lo : v > d.hi ? d.hi : v;
 }
 
 /** HARD_SWISH: y = x * relu6(x + 3) / 6. */
@@ -135,7 +134,7 @@ export const hardSwishKernel: Kernel<HardSwishData> = {
   eval(node, d) {
     const x = input(node, 0).data;
     const y = output(node, 0).data;
-    if (d.quantized) hardSwishQuantized(x as Int16Array, y as Int16Array, d);
+    if (d.table) applyTable8(x, y, d.table);
     else hardSwishFloat(x as Float32Array, y as Float32Array);
   },
 };

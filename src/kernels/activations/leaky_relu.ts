@@ -7,6 +7,7 @@
  *   x - zp_x is requantized with s_x / s_y when non-negative and with alpha * s_x / s_y otherwise
  *   (a negative alpha is applied as a positive multiplier and a negation), plus zp_y, clamped.
  *   Bit-exact with TFLite's reference kernel (its default int16 kernel is an optimized variant).
+ *   For 8-bit types the formula is tabulated over the 256 input values in prepare.
  */
 import type { DType } from '../../ir/dtype.js';
 import {
@@ -21,6 +22,7 @@ import {
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { applyTable8, tabulate8 } from '../elementwise/table8.js';
 
 interface LeakyReluData {
   quantized: boolean;
@@ -35,6 +37,8 @@ interface LeakyReluData {
   alphaNegative: boolean;
   lo: number;
   hi: number;
+  /** 8-bit: the formula tabulated over the 256 input values. */
+  table: Uint8Array | null;
 }
 
 const RANGE: Partial<Record<DType, [number, number]>> = {
@@ -62,6 +66,7 @@ function prepareLeakyRelu(node: KernelNode): LeakyReluData {
     alphaNegative: false,
     lo: 0,
     hi: 0,
+    table: null,
   };
   if (x.dtype === 'float32') return base;
   if (!isQuantized(x) || !isQuantized(y))
@@ -75,7 +80,7 @@ function prepareLeakyRelu(node: KernelNode): LeakyReluData {
   const alphaQ = quantizeMultiplier(f(f(qi.scale * alpha) / qo.scale));
   const identity = quantizeMultiplier(f(qi.scale / qo.scale));
   const [lo, hi] = RANGE[x.dtype]!;
-  return {
+  const data: LeakyReluData = {
     ...base,
     quantized: true,
     inputZeroPoint: qi.zeroPoint,
@@ -88,6 +93,22 @@ function prepareLeakyRelu(node: KernelNode): LeakyReluData {
     lo,
     hi,
   };
+  if (x.dtype !== 'int16')
+    data.table = tabulate8(x.dtype as 'int8' | 'uint8', (q) => leakyQuantized(q, data));
+  return data;
+}
+
+/** TFLite's reference `QuantizeLeakyRelu` on one value. */
+function leakyQuantized(q: number, d: LeakyReluData): number {
+  const v = q - d.inputZeroPoint;
+  let out = d.outputZeroPoint;
+  if (v >= 0) {
+    out += multiplyByQuantizedMultiplier(v, d.identityMultiplier, d.identityShift);
+  } else {
+    const scaled = multiplyByQuantizedMultiplier(v, d.alphaMultiplier, d.alphaShift);
+    out += d.alphaNegative ? -scaled : scaled;
+  }
+  return out < d.lo ? d.lo : out > d.hi ? d.hi : out;
 }
 
 /** LEAKY_RELU: y = x > 0 ? x : alpha * x. */
@@ -105,29 +126,12 @@ export const leakyReluKernel: Kernel<LeakyReluData> = {
       }
       return;
     }
-    const x = input(node, 0).data as Int16Array; // Int8Array / Uint8Array / Int16Array at run time
-    const y = output(node, 0).data as Int16Array;
-    const {
-      inputZeroPoint,
-      outputZeroPoint,
-      identityMultiplier,
-      identityShift,
-      alphaMultiplier,
-      alphaShift,
-      lo,
-      hi,
-    } = d;
-    const negate = d.alphaNegative;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i]! - inputZeroPoint;
-      let out = outputZeroPoint;
-      if (v >= 0) {
-        out += multiplyByQuantizedMultiplier(v, identityMultiplier, identityShift);
-      } else {
-        const scaled = multiplyByQuantizedMultiplier(v, alphaMultiplier, alphaShift);
-        out += negate ? -scaled : scaled;
-      }
-      y[i] = out < lo ? lo : out > hi ? hi : out;
+    if (d.table) {
+      applyTable8(input(node, 0).data, output(node, 0).data, d.table);
+      return;
     }
+    const x = input(node, 0).data as Int16Array;
+    const y = output(node, 0).data as Int16Array;
+    for (let i = 0; i < x.length; i++) y[i] = leakyQuantized(x[i]!, d);
   },
 };

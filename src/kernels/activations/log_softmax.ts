@@ -35,6 +35,12 @@ interface LogSoftmaxData {
   outMin: number;
   outMax: number;
   outZeroPoint: number;
+  /**
+   * For each input difference d = x - max in [-255, 0] (index -d): d rescaled to Q5.26, and
+   * exp of it rescaled to the Q12.19 accumulator (the reference formula, tabulated).
+   */
+  q5: Int32Array | null;
+  expsQ12: Int32Array | null;
 }
 
 const INT32_MIN = -2147483648;
@@ -61,6 +67,8 @@ function prepareLogSoftmax(node: KernelNode): LogSoftmaxData {
     outMin: 0,
     outMax: 0,
     outZeroPoint: 0,
+    q5: null,
+    expsQ12: null,
   };
   if (x.dtype === 'float32') return base;
   if (!isQuantized(x) || !isQuantized(y))
@@ -73,6 +81,12 @@ function prepareLogSoftmax(node: KernelNode): LogSoftmaxData {
   }
   const scaledDiffIntegerBits = 5;
   const s = preprocessLogSoftmaxScalingExp(1.0, qi.scale, scaledDiffIntegerBits);
+  const q5 = new Int32Array(256);
+  const expsQ12 = new Int32Array(256);
+  for (let k = 0; k < 256; k++) {
+    q5[k] = multiplyByQuantizedMultiplier(-k, s.multiplier, s.shift);
+    expsQ12[k] = rescale(expOnNegativeValues(q5[k]!, scaledDiffIntegerBits), 0, 12);
+  }
   return {
     ...base,
     quantized: true,
@@ -85,6 +99,8 @@ function prepareLogSoftmax(node: KernelNode): LogSoftmaxData {
     outMin: x.dtype === 'uint8' ? 0 : -128,
     outMax: x.dtype === 'uint8' ? 255 : 127,
     outZeroPoint: zp,
+    q5,
+    expsQ12,
   };
 }
 
@@ -105,7 +121,9 @@ function logSoftmaxFloat(x: Float32Array, y: Float32Array, d: LogSoftmaxData): v
 }
 
 function logSoftmaxQuantized(x: Int16Array, y: Int16Array, d: LogSoftmaxData): void {
-  const { outer, depth, inputMultiplier, inputLeftShift, diffMin, inMin, outMin, outMax, outZeroPoint } = d;
+  const { outer, depth, diffMin, inMin, outMin, outMax, outZeroPoint } = d;
+  const q5 = d.q5!;
+  const expsQ12 = d.expsQ12!;
   const inputIntegerBits = 5;
   const outputIntegerBits = 4;
   for (let r = 0, o = 0; r < outer; r++, o += depth) {
@@ -114,10 +132,7 @@ function logSoftmaxQuantized(x: Int16Array, y: Int16Array, d: LogSoftmaxData): v
     let sum = 0; // Q12.19
     for (let c = 0; c < depth; c++) {
       const diff = x[o + c]! - max;
-      if (diff >= diffMin) {
-        const q5 = multiplyByQuantizedMultiplier(diff, inputMultiplier, inputLeftShift);
-        sum = (sum + rescale(expOnNegativeValues(q5, inputIntegerBits), 0, 12)) | 0;
-      }
+      if (diff >= diffMin) sum = (sum + expsQ12[-diff]!) | 0;
     }
     const logSum = logXForXGreaterThanOrEqualTo1(sum, 12, inputIntegerBits); // Q5.26
     // Differences whose output would fall below the representable range give the minimum.
@@ -131,9 +146,9 @@ function logSoftmaxQuantized(x: Int16Array, y: Int16Array, d: LogSoftmaxData): v
     for (let c = 0; c < depth; c++) {
       const diff = x[o + c]! - max;
       if (diff > adjustedDiffMin) {
-        const q5 = multiplyByQuantizedMultiplier(diff, inputMultiplier, inputLeftShift);
         const v =
-          roundingDivideByPOT((q5 - logSum) | 0, 31 - inputIntegerBits - outputIntegerBits) + outZeroPoint;
+          roundingDivideByPOT((q5[-diff]! - logSum) | 0, 31 - inputIntegerBits - outputIntegerBits) +
+          outZeroPoint;
         y[o + c] = v < outMin ? outMin : v > outMax ? outMax : v;
       } else {
         y[o + c] = outMin;

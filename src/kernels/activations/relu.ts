@@ -6,7 +6,8 @@
  * `min(max(0, x), 6)`). Quantized (uint8 and int8 for all four; int16 for RELU and RELU6, zero
  * points 0): y = clamp(zp_y + MultiplyByQuantizedMultiplier(x - zp_x, s_x / s_y), lo, hi) with
  * lo/hi the activation bounds quantized on the output scale (`zp_y + roundf(bound / s_y)`,
- * intersected with the dtype range), as TFLite's `QuantizedReluX`. Exact.
+ * intersected with the dtype range), as TFLite's `QuantizedReluX`; for 8-bit types the formula is
+ * tabulated over the 256 input values in prepare. Exact.
  */
 import type { DType } from '../../ir/dtype.js';
 import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
@@ -14,6 +15,7 @@ import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { roundHalfAwayFromZero } from '../internal/rounding.js';
 import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { applyTable8, tabulate8 } from '../elementwise/table8.js';
 
 /** Per-node data: the clamp bounds and, for quantized tensors, the requantization. */
 interface ReluData {
@@ -25,6 +27,8 @@ interface ReluData {
   outZeroPoint: number;
   multiplier: number;
   shift: number;
+  /** 8-bit: the formula tabulated over the 256 input values. */
+  table: Uint8Array | null;
 }
 
 const DTYPE_RANGE: Record<string, [number, number]> = {
@@ -56,6 +60,7 @@ function prepareRelu(node: KernelNode, spec: ReluSpec): ReluData {
       outZeroPoint: 0,
       multiplier: 0,
       shift: 0,
+      table: null,
     };
   }
   if (!isQuantized(x) || !isQuantized(y))
@@ -73,7 +78,7 @@ function prepareRelu(node: KernelNode, spec: ReluSpec): ReluData {
     spec.max === Infinity
       ? tmax
       : Math.min(tmax, qo.zeroPoint + roundHalfAwayFromZero(f(spec.max / qo.scale)));
-  return {
+  const data: ReluData = {
     lo,
     hi,
     quantized: true,
@@ -81,7 +86,16 @@ function prepareRelu(node: KernelNode, spec: ReluSpec): ReluData {
     outZeroPoint: qo.zeroPoint,
     multiplier,
     shift,
+    table: null,
   };
+  if (x.dtype !== 'int16') data.table = tabulate8(x.dtype as 'int8' | 'uint8', (q) => reluQuantized(q, data));
+  return data;
+}
+
+/** TFLite's ReluX on one quantized value. */
+function reluQuantized(q: number, d: ReluData): number {
+  const v = d.outZeroPoint + multiplyByQuantizedMultiplier(q - d.inZeroPoint, d.multiplier, d.shift);
+  return v < d.lo ? d.lo : v > d.hi ? d.hi : v;
 }
 
 function evalRelu(node: KernelNode, d: ReluData, nanToZero: boolean): void {
@@ -103,13 +117,13 @@ function evalRelu(node: KernelNode, d: ReluData, nanToZero: boolean): void {
     }
     return;
   }
-  const x = input(node, 0).data as Int16Array; // Int8Array / Uint8Array / Int16Array at run time
-  const y = output(node, 0).data as Int16Array;
-  const { inZeroPoint, outZeroPoint, multiplier, shift } = d;
-  for (let i = 0; i < x.length; i++) {
-    const v = outZeroPoint + multiplyByQuantizedMultiplier(x[i]! - inZeroPoint, multiplier, shift);
-    y[i] = v < lo ? lo : v > hi ? hi : v;
+  if (d.table) {
+    applyTable8(input(node, 0).data, output(node, 0).data, d.table);
+    return;
   }
+  const x = input(node, 0).data as Int16Array;
+  const y = output(node, 0).data as Int16Array;
+  for (let i = 0; i < x.length; i++) y[i] = reluQuantized(x[i]!, d);
 }
 
 function reluKernel(spec: ReluSpec): Kernel<ReluData> {

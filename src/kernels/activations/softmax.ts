@@ -58,8 +58,13 @@ interface SoftmaxData {
   outMin: number;
   outMax: number;
   outBits: number;
-  /** q8: the exp of each element of the current row (Q0.31), reused by the second pass. */
+  /**
+   * q8: for each input difference d = x - max in [-255, 0] (index -d), exp(beta * s * d) in Q0.31
+   * and the same rescaled to the Q12.19 accumulator: the reference kernel's exp_on_negative_values
+   * evaluated once per possible difference instead of per element.
+   */
   exps: Int32Array | null;
+  expsQ12: Int32Array | null;
   /** int16: exp on [-10, 0] and 1/(1+x) on [0, 1]. */
   expLut: Int16Array | null;
   oneOverOnePlusXLut: Int16Array | null;
@@ -93,6 +98,7 @@ function prepareSoftmax(node: KernelNode): SoftmaxData {
     outMax: 0,
     outBits: 0,
     exps: null,
+    expsQ12: null,
     expLut: null,
     oneOverOnePlusXLut: null,
   };
@@ -148,17 +154,28 @@ function prepareSoftmax(node: KernelNode): SoftmaxData {
   const scaledDiffIntegerBits = 5;
   const { multiplier, shift } = preprocessSoftmaxScaling(beta, qi.scale, scaledDiffIntegerBits);
   const [outMin, outMax, outBits] = OUT_RANGE[y.dtype]!;
+  const diffMin = -calculateInputRadius(scaledDiffIntegerBits, shift);
+  const exps = new Int32Array(256);
+  const expsQ12 = new Int32Array(256);
+  for (let k = 0; k < 256; k++) {
+    const diff = -k;
+    if (diff < diffMin) continue; // skipped by the kernel
+    const scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, shift);
+    exps[k] = expOnNegativeValues(scaled, scaledDiffIntegerBits);
+    expsQ12[k] = rescale(exps[k]!, 0, 12);
+  }
   return {
     ...base,
     kind: 'q8',
     inputMultiplier: multiplier,
     inputLeftShift: shift,
-    diffMin: -calculateInputRadius(scaledDiffIntegerBits, shift),
+    diffMin,
     inMin: x.dtype === 'uint8' ? 0 : -128,
     outMin,
     outMax,
     outBits,
-    exps: new Int32Array(depth),
+    exps,
+    expsQ12,
   };
 }
 
@@ -182,8 +199,9 @@ function softmaxFloat(x: Float32Array, y: Float32Array, d: SoftmaxData): void {
 }
 
 function softmaxQ8(x: Int16Array, y: Int16Array, d: SoftmaxData): void {
-  const { outer, depth, inputMultiplier, inputLeftShift, diffMin, inMin, outMin, outMax, outBits } = d;
+  const { outer, depth, diffMin, inMin, outMin, outMax, outBits } = d;
   const exps = d.exps!;
+  const expsQ12 = d.expsQ12!;
   for (let r = 0, o = 0; r < outer; r++, o += depth) {
     let max = inMin;
     for (let c = 0; c < depth; c++) if (x[o + c]! > max) max = x[o + c]!;
@@ -191,12 +209,7 @@ function softmaxQ8(x: Int16Array, y: Int16Array, d: SoftmaxData): void {
     let sum = 0;
     for (let c = 0; c < depth; c++) {
       const diff = x[o + c]! - max;
-      if (diff >= diffMin) {
-        const scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, inputMultiplier, inputLeftShift);
-        const e = expOnNegativeValues(scaled, 5);
-        exps[c] = e;
-        sum = (sum + rescale(e, 0, 12)) | 0;
-      }
+      if (diff >= diffMin) sum = (sum + expsQ12[-diff]!) | 0;
     }
     const { reciprocal, numBitsOverUnit } = getReciprocal(sum, 12);
     const exponent = numBitsOverUnit + 31 - outBits;
@@ -204,7 +217,7 @@ function softmaxQ8(x: Int16Array, y: Int16Array, d: SoftmaxData): void {
       const diff = x[o + c]! - max;
       if (diff >= diffMin) {
         const v =
-          roundingDivideByPOT(saturatingRoundingDoublingHighMul(reciprocal, exps[c]!), exponent) + outMin;
+          roundingDivideByPOT(saturatingRoundingDoublingHighMul(reciprocal, exps[-diff]!), exponent) + outMin;
         y[o + c] = v < outMin ? outMin : v > outMax ? outMax : v;
       } else {
         y[o + c] = outMin;

@@ -32,6 +32,7 @@ import {
 } from '../internal/quantize_multiplier.js';
 import { roundingDivideByPOTInt16 } from '../internal/fixed_point_int16.js';
 import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { TABLE2D_MIN_OUTPUT, table8x8Row, tabulate8x8 } from './table8.js';
 import {
   checkedLog2,
   expectSameDtype,
@@ -102,7 +103,8 @@ interface GeneralQuantParams {
   hi: number;
 }
 
-function quantGeneralRow(sub: boolean, p: GeneralQuantParams): BinaryRow {
+/** The general quantized formula on one pair of values (TFLite's AddElementwise / SubElementwise). */
+function quantGeneral(sub: boolean, p: GeneralQuantParams): (a: number, b: number) => number {
   const { leftShift, in1Offset, in2Offset, outOffset, lo, hi } = p;
   const m1 = p.in1.multiplier;
   const s1 = p.in1.shift;
@@ -110,16 +112,62 @@ function quantGeneralRow(sub: boolean, p: GeneralQuantParams): BinaryRow {
   const s2 = p.in2.shift;
   const mo = p.out.multiplier;
   const so = p.out.shift;
+  return (a, b) => {
+    const x1 = multiplyByQuantizedMultiplierSmallerThanOneExp((a + in1Offset) << leftShift, m1, s1);
+    const x2 = multiplyByQuantizedMultiplierSmallerThanOneExp((b + in2Offset) << leftShift, m2, s2);
+    const raw = sub ? (x1 - x2) | 0 : (x1 + x2) | 0;
+    const v = multiplyByQuantizedMultiplier(raw, mo, so) + outOffset;
+    return v < lo ? lo : v > hi ? hi : v;
+  };
+}
+
+/**
+ * Row function of the general quantized path. 8-bit inputs: each input's rescaled value comes
+ * from a 256-entry table, and large outputs use a 256x256 table of the whole formula; int16
+ * inputs evaluate the formula per element. All three give the formula's values exactly.
+ */
+function quantGeneralRow(
+  sub: boolean,
+  p: GeneralQuantParams,
+  dtype: 'uint8' | 'int8' | 'int16',
+  size: number,
+): BinaryRow {
+  const formula = quantGeneral(sub, p);
+  if (dtype === 'int16') {
+    return (a, ia, sa, b, ib, sb, y, iy, n) => {
+      const A = a as Int16Array;
+      const B = b as Int16Array;
+      const Y = y as Int16Array;
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) Y[iy + i] = formula(A[ia]!, B[ib]!);
+    };
+  }
+  if (size >= TABLE2D_MIN_OUTPUT) return table8x8Row(tabulate8x8(dtype, dtype, formula));
+  const { leftShift, outOffset, lo, hi } = p;
+  const t1 = new Int32Array(256);
+  const t2 = new Int32Array(256);
+  const qlo = dtype === 'int8' ? -128 : 0;
+  for (let q = qlo; q < qlo + 256; q++) {
+    t1[q & 0xff] = multiplyByQuantizedMultiplierSmallerThanOneExp(
+      (q + p.in1Offset) << leftShift,
+      p.in1.multiplier,
+      p.in1.shift,
+    );
+    t2[q & 0xff] = multiplyByQuantizedMultiplierSmallerThanOneExp(
+      (q + p.in2Offset) << leftShift,
+      p.in2.multiplier,
+      p.in2.shift,
+    );
+  }
+  const mo = p.out.multiplier;
+  const so = p.out.shift;
   return (a, ia, sa, b, ib, sb, y, iy, n) => {
-    // Int8Array, Uint8Array or Int16Array at run time; typed as one of them for the checker.
-    const A = a as Int16Array;
-    const B = b as Int16Array;
-    const Y = y as Int16Array;
+    const A = a as Uint8Array; // Int8Array for int8: & 0xff gives the table index
+    const B = b as Uint8Array;
+    const Y = y as Uint8Array; // the store wraps to int8 for Int8Array
     for (let i = 0; i < n; i++, ia += sa, ib += sb) {
-      const x1 = multiplyByQuantizedMultiplierSmallerThanOneExp((A[ia]! + in1Offset) << leftShift, m1, s1);
-      const x2 = multiplyByQuantizedMultiplierSmallerThanOneExp((B[ib]! + in2Offset) << leftShift, m2, s2);
-      const raw = sub ? (x1 - x2) | 0 : (x1 + x2) | 0;
-      const v = multiplyByQuantizedMultiplier(raw, mo, so) + outOffset;
+      const x1 = t1[A[ia]! & 0xff]!;
+      const x2 = t2[B[ib]! & 0xff]!;
+      const v = multiplyByQuantizedMultiplier(sub ? (x1 - x2) | 0 : (x1 + x2) | 0, mo, so) + outOffset;
       Y[iy + i] = v < lo ? lo : v > hi ? hi : v;
     }
   };
@@ -228,17 +276,22 @@ function prepareAddSub(node: KernelNode, sub: boolean): ArithmeticData {
       : quantizeMultiplierSmallerThanOneExp(realOut);
   return {
     plan,
-    row: quantGeneralRow(sub, {
-      leftShift,
-      in1Offset: -q1.zeroPoint,
-      in1: quantizeMultiplierSmallerThanOneExp(q1.scale / twiceMax),
-      in2Offset: -q2.zeroPoint,
-      in2: quantizeMultiplierSmallerThanOneExp(q2.scale / twiceMax),
-      outOffset: qo.zeroPoint,
-      out,
-      lo: range.min,
-      hi: range.max,
-    }),
+    row: quantGeneralRow(
+      sub,
+      {
+        leftShift,
+        in1Offset: -q1.zeroPoint,
+        in1: quantizeMultiplierSmallerThanOneExp(q1.scale / twiceMax),
+        in2Offset: -q2.zeroPoint,
+        in2: quantizeMultiplierSmallerThanOneExp(q2.scale / twiceMax),
+        outOffset: qo.zeroPoint,
+        out,
+        lo: range.min,
+        hi: range.max,
+      },
+      dtype as 'uint8' | 'int8' | 'int16',
+      plan.size,
+    ),
   };
 }
 

@@ -31,6 +31,7 @@ import {
 import { getReciprocal, quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { castToInt32Saturating, roundHalfAwayFromZero } from '../internal/rounding.js';
 import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { quantizedBinaryRow } from './table8.js';
 import { expectSameDtype, intActivationRange, isQuantized, prepareBroadcast, tensorQuant } from './common.js';
 
 interface DivData {
@@ -64,8 +65,8 @@ function int32Row(lo: number, hi: number): BinaryRow {
   };
 }
 
-/** TFLite's quantized `DivElementwise` on offset-corrected values. */
-function quantRow(
+/** TFLite's quantized `DivElementwise` on one pair of values. */
+function quantDiv(
   in1Offset: number,
   in2Offset: number,
   outOffset: number,
@@ -73,32 +74,32 @@ function quantRow(
   shift: number,
   lo: number,
   hi: number,
-): BinaryRow {
-  return (a, ia, sa, b, ib, sb, y, iy, n) => {
-    const A = a as Int16Array; // Int8Array / Uint8Array / Int16Array at run time
-    const B = b as Int16Array;
-    const Y = y as Int16Array;
-    for (let i = 0; i < n; i++, ia += sa, ib += sb) {
-      let x1 = A[ia]! + in1Offset;
-      let x2 = B[ib]! + in2Offset;
-      if (x2 < 0) {
-        // The reciprocal must be positive: move the sign to the dividend.
-        x1 = -x1;
-        x2 = -x2;
-      }
-      const recip = getReciprocal(x2, 31);
-      const headroom = countLeadingSignBits(x1);
-      const unscaled = multiplyByQuantizedMultiplierGreaterThanOne(x1, recip.reciprocal, headroom);
-      const totalShift = shift - recip.numBitsOverUnit - headroom;
-      // TFLite calls the "smaller than one" form; a positive total shift (never seen in practice)
-      // would be undefined there, we left-shift instead.
-      const q =
-        totalShift <= 0
-          ? multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, multiplier, totalShift)
-          : multiplyByQuantizedMultiplier(unscaled, multiplier, totalShift);
-      const v = outOffset + q;
-      Y[iy + i] = v < lo ? lo : v > hi ? hi : v;
+): (a: number, b: number) => number {
+  return (a, b) => {
+    let x1 = a + in1Offset;
+    let x2 = b + in2Offset;
+    if (x2 === 0) return 0; // rejected in eval (a zero divisor); only reached when tabulating
+    if (x2 < 0) {
+      // The reciprocal must be positive: move the sign to the dividend.
+      x1 = -x1;
+      x2 = -x2;
     }
+    const recip = getReciprocal(x2, 31);
+    const headroom = countLeadingSignBits(x1);
+    const unscaled = multiplyByQuantizedMultiplierGreaterThanOne(x1, recip.reciprocal, headroom);
+    const totalShift = shift - recip.numBitsOverUnit - headroom;
+    // TFLite calls the "smaller than one" form; a positive total shift (never seen in practice)
+    // would be undefined there, we left-shift instead. A total shift below -31 (a dividend tiny
+    // against the divisor, e.g. |a - zp| = 1 with a large s_a / (s_b * s_y)) makes TFLite's
+    // RoundingDivideByPOT undefined too: its WebAssembly builds (LiteRT.js, tfjs-tflite) shift by
+    // the count mod 32, leave the value unscaled, and the clamp gives the output's maximum or
+    // minimum. The shift-count masking of JavaScript reproduces that (tested against LiteRT.js).
+    const q =
+      totalShift <= 0
+        ? multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, multiplier, totalShift)
+        : multiplyByQuantizedMultiplier(unscaled, multiplier, totalShift);
+    const v = outOffset + q;
+    return v < lo ? lo : v > hi ? hi : v;
   };
 }
 
@@ -190,7 +191,11 @@ function prepareDiv(node: KernelNode): DivData {
   const { multiplier, shift } = quantizeMultiplier(f(q1.scale / f(q2.scale * qo.scale)));
   return {
     plan,
-    row: quantRow(-q1.zeroPoint, -q2.zeroPoint, qo.zeroPoint, multiplier, shift, range.min, range.max),
+    row: quantizedBinaryRow(
+      dtype,
+      plan.size,
+      quantDiv(-q1.zeroPoint, -q2.zeroPoint, qo.zeroPoint, multiplier, shift, range.min, range.max),
+    ),
     zero: q2.zeroPoint,
   };
 }

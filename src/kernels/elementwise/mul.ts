@@ -18,6 +18,7 @@ import {
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { type BinaryRow, walkBinary } from './broadcast.js';
+import { quantizedBinaryRow } from './table8.js';
 import type { ArithmeticData } from './add_sub.js';
 import {
   expectSameDtype,
@@ -68,7 +69,8 @@ function int64Row(range: [bigint, bigint] | null): BinaryRow {
   };
 }
 
-function quantRow(
+/** TFLite's quantized MulElementwise on one pair of values. */
+function quantMul(
   in1Offset: number,
   in2Offset: number,
   outOffset: number,
@@ -76,17 +78,10 @@ function quantRow(
   shift: number,
   lo: number,
   hi: number,
-): BinaryRow {
-  return (a, ia, sa, b, ib, sb, y, iy, n) => {
-    // Int8Array, Uint8Array or Int16Array at run time.
-    const A = a as Int16Array;
-    const B = b as Int16Array;
-    const Y = y as Int16Array;
-    for (let i = 0; i < n; i++, ia += sa, ib += sb) {
-      const prod = (A[ia]! + in1Offset) * (B[ib]! + in2Offset);
-      const v = outOffset + multiplyByQuantizedMultiplier(prod, multiplier, shift);
-      Y[iy + i] = v < lo ? lo : v > hi ? hi : v;
-    }
+): (a: number, b: number) => number {
+  return (a, b) => {
+    const v = outOffset + multiplyByQuantizedMultiplier((a + in1Offset) * (b + in2Offset), multiplier, shift);
+    return v < lo ? lo : v > hi ? hi : v;
   };
 }
 
@@ -131,10 +126,16 @@ function prepareMul(node: KernelNode): ArithmeticData {
   );
   const f = Math.fround;
   const { multiplier, shift } = quantizeMultiplier(f(f(q1.scale * q2.scale) / qo.scale));
-  return {
-    plan,
-    row: quantRow(-q1.zeroPoint, -q2.zeroPoint, qo.zeroPoint, multiplier, shift, range.min, range.max),
-  };
+  const formula = quantMul(
+    -q1.zeroPoint,
+    -q2.zeroPoint,
+    qo.zeroPoint,
+    multiplier,
+    shift,
+    range.min,
+    range.max,
+  );
+  return { plan, row: quantizedBinaryRow(dtype, plan.size, formula) };
 }
 
 /** MUL: y = activation(a * b). */

@@ -33,6 +33,7 @@ import { lutLookupInt16, lutPopulateInt16, lutPopulateInt8 } from '../internal/l
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { getInvSqrtQuantizedMultiplierExp, quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { isQuantized, tensorQuant } from './common.js';
+import { applyTable8, tabulate8 } from './table8.js';
 
 /** The loop a unary kernel runs in eval (x and y are the tensors' typed arrays). */
 type UnaryLoop = (x: KernelTensor, y: KernelTensor, node: KernelNode) => void;
@@ -65,11 +66,7 @@ function requireQuantized(node: KernelNode, x: KernelTensor, y: KernelTensor, in
 /** Applies a 256-entry table (indexed by the input byte). */
 function lut8Loop(lut: Int8Array | Uint8Array): UnaryLoop {
   const table = new Uint8Array(lut.buffer, lut.byteOffset, 256);
-  return (xt, yt) => {
-    const x = xt.data as Uint8Array; // Int8Array for int8: q & 0xff is the table index
-    const y = yt.data as Uint8Array;
-    for (let i = 0; i < x.length; i++) y[i] = table[x[i]! & 0xff]!;
-  };
+  return (xt, yt) => applyTable8(xt.data, yt.data, table);
 }
 
 /** Applies a 513-entry interpolated int16 table. */
@@ -100,6 +97,16 @@ function absQuantLoop(x: KernelTensor, y: KernelTensor): UnaryLoop {
   const [lo, hi] = x.dtype === 'int8' ? [-128, 127] : [-32768, 32767];
   const zin = qi.zeroPoint;
   const zout = qo.zeroPoint;
+  if (x.dtype === 'int8') {
+    const { multiplier, shift } = quantizeMultiplier(Math.fround(qi.scale / qo.scale));
+    const rescale = qi.scale !== qo.scale;
+    const table = tabulate8('int8', (q) => {
+      const a = Math.abs(q - zin);
+      const v = (rescale ? multiplyByQuantizedMultiplier(a, multiplier, shift) : a) + zout;
+      return v < lo ? lo : v > hi ? hi : v;
+    });
+    return (xt, yt) => applyTable8(xt.data, yt.data, table);
+  }
   if (qi.scale === qo.scale) {
     return (xt, yt) => {
       const a = xt.data as Int16Array;
@@ -227,21 +234,19 @@ function rsqrtInt8Loop(x: KernelTensor, y: KernelTensor): UnaryLoop {
   const kShift = 20; // keeps the intermediate 1/sqrt an integer
   const zin = qi.zeroPoint;
   const zout = qo.zeroPoint;
+  // The formula for each of the 256 inputs (those below the zero point are rejected in eval).
+  const table = tabulate8('int8', (q) => {
+    const value = q - zin;
+    if (value < 0) return 0;
+    if (value === 0) return 127; // values at the zero point stand for the largest output
+    const inv = getInvSqrtQuantizedMultiplierExp(value, -1);
+    const data = multiplyByQuantizedMultiplier(1, inv.multiplier, inv.shift + kShift);
+    const v = multiplyByQuantizedMultiplier(data, out.multiplier, out.shift - kShift) + zout;
+    return v < -128 ? -128 : v > 127 ? 127 : v;
+  });
   return (xt, yt, node) => {
-    const a = xt.data as Int8Array;
-    const b = yt.data as Int8Array;
-    checkNotBelow(node, a, zin);
-    for (let i = 0; i < a.length; i++) {
-      const value = a[i]! - zin;
-      if (value === 0) {
-        b[i] = 127; // values at the zero point stand for the largest output
-        continue;
-      }
-      const inv = getInvSqrtQuantizedMultiplierExp(value, -1);
-      const data = multiplyByQuantizedMultiplier(1, inv.multiplier, inv.shift + kShift);
-      const v = multiplyByQuantizedMultiplier(data, out.multiplier, out.shift - kShift) + zout;
-      b[i] = v < -128 ? -128 : v > 127 ? 127 : v;
-    }
+    checkNotBelow(node, xt.data as Int8Array, zin);
+    applyTable8(xt.data, yt.data, table);
   };
 }
 

@@ -338,3 +338,79 @@ describe('quantized DIV (uint8, int8): within one unit of the real quotient', ()
     ).toThrow(/division by zero/);
   });
 });
+
+describe('8-bit ADD / SUB / MUL / DIV with large outputs (the 256x256 table path)', () => {
+  const shapes: [number[], number[]] = [
+    [64, 33, 36],
+    [33, 36],
+  ];
+  const cases = (['ADD', 'SUB', 'MUL', 'DIV'] as const).flatMap((op) =>
+    (['uint8', 'int8'] as const).map((dtype) => ({
+      name: `${op} ${dtype} -> [${shapes[0]}]`,
+      op,
+      dtype,
+      p: PARAMS[dtype][0]!,
+    })),
+  );
+  it.each(cases)('$name', ({ op, dtype, p }) => {
+    const [sa, sb] = shapes;
+    const [lo, hi] = QRANGE[dtype];
+    // DIV: dividends away from the zero point too (see the next test for tiny dividends)
+    const av = randomInts(sizeOf(sa), 71, lo, hi).map((v) =>
+      op === 'DIV' && Math.abs(v - p.z1) < 8 ? clampTo(p.z1 + 8, lo, hi) : v,
+    );
+    // DIV: keep divisors away from the zero point
+    const bv = randomInts(sizeOf(sb), 72, lo, hi).map((v) =>
+      op === 'DIV' && Math.abs(v - p.z2) < 8 ? clampTo(p.z2 + 8, lo, hi) : v,
+    );
+    const act = 1;
+    const [alo, ahi] = quantActivationRange(act, dtype, p.so, p.zo);
+    let fn: (a: number, b: number) => number;
+    if (op === 'MUL') {
+      const m = quantizeMultiplier(f(f(p.s1 * p.s2) / p.so));
+      fn = (a, b) => clampTo(mbqm((a - p.z1) * (b - p.z2), m.m, m.shift) + p.zo, alo, ahi);
+    } else if (op === 'DIV') {
+      fn = (a, b) => clampTo(Math.round(((a - p.z1) * p.s1) / ((b - p.z2) * p.s2) / p.so) + p.zo, alo, ahi);
+    } else {
+      fn = addSubOracle(op === 'SUB', dtype, p, act);
+    }
+    // Evaluate the oracle once per distinct pair (the same 65536 pairs repeat).
+    const memo = new Map<number, number>();
+    const want = broadcastMap(sa, av, sb, bv, (a, b) => {
+      const k = (a + 200) * 1000 + b + 200;
+      let v = memo.get(k);
+      if (v === undefined) memo.set(k, (v = fn(a, b)));
+      return v;
+    });
+    expect(want.values.length).toBeGreaterThanOrEqual(65536);
+    const got = runCase(
+      {
+        op,
+        inputs: [spec('a', dtype, sa, p.s1, p.z1), spec('b', dtype, sb, p.s2, p.z2)],
+        outputs: [spec('y', dtype, want.shape, p.so, p.zo)],
+        options: { fusedActivationFunction: act },
+      },
+      [typed(dtype, av), typed(dtype, bv)],
+    );
+    const worst = want.values.reduce((m, w, i) => Math.max(m, Math.abs((got as Int16Array)[i]! - w)), 0);
+    // DIV's fixed point is within one unit of the real quotient; the others are exact.
+    expect(worst).toBeLessThanOrEqual(op === 'DIV' ? 1 : 0);
+  });
+});
+
+describe('quantized DIV where TFLite is undefined', () => {
+  it('a tiny dividend against a large divisor saturates as LiteRT.js and tfjs-tflite do (measured: 255)', () => {
+    // s_a / (s_b * s_y) = 19.4 (shift 5); a - zp = -1, b - zp = -128: the total shift is -32,
+    // beyond RoundingDivideByPOT's range; TFLite's wasm builds output 255 (and 124 for a - zp = 1).
+    const got = runCase(
+      {
+        op: 'DIV',
+        inputs: [spec('a', 'uint8', [4], f(0.05), 120), spec('b', 'uint8', [4], f(0.031), 131)],
+        outputs: [spec('y', 'uint8', [4], f(0.083), 124)],
+        options: { fusedActivationFunction: 1 },
+      },
+      [Uint8Array.from([119, 121, 119, 119]), Uint8Array.from([3, 3, 2, 200])],
+    );
+    expect(Array.from(got as Uint8Array)).toEqual([255, 124, 255, 124]);
+  });
+});
