@@ -433,6 +433,31 @@ for (const [name, r] of Object.entries(results)) {
     `| ${name} | ${(r.macs / 1e6).toFixed(0)} M | ${f(floor)} | ${f(ours)} | ${Number.isFinite(ours) ? `${((100 * floor) / ours).toFixed(0)}%` : '-'} | ${MB(r.cells['ours node t1']?.peakRssBytes)} | ${MB(r.cells['litert node t1']?.peakRssBytes)} |`,
   );
 }
+lines.push('', '## Targets (issue 8)', '');
+const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
+const le = (a, b, k) => (Number.isFinite(a) && Number.isFinite(b) ? a <= k * b : undefined);
+lines.push('| target | model | node | browser |', '|---|---|---|---|');
+for (const [name, r] of Object.entries(results)) {
+  lines.push(
+    `| t1 latency <= 1.0x LiteRT.js | ${name} | ${verdict(le(med(r, 'ours node t1'), med(r, 'litert node t1'), 1))} | ${verdict(le(med(r, 'ours browser t1'), med(r, 'litert browser t1'), 1))} |`,
+  );
+}
+for (const [name, r] of Object.entries(results)) {
+  if (!MOBILENETS.has(name) || !threadList.includes(2)) continue;
+  lines.push(
+    `| t2 <= 0.6x own t1 | ${name} | ${verdict(le(med(r, 'ours node t2'), med(r, 'ours node t1'), 0.6))} | ${verdict(le(med(r, 'ours browser t2'), med(r, 'ours browser t1'), 0.6))} |`,
+  );
+}
+for (const [name, r] of Object.entries(results)) {
+  const c = (k) => r.cells[k]?.coldMs;
+  lines.push(
+    `| cold start <= 0.5x LiteRT.js | ${name} | ${verdict(le(c('ours node t1'), c('litert node t1'), 0.5))} | ${verdict(le(c('ours browser t1'), c('litert browser t1'), 0.5))} |`,
+  );
+}
+lines.push(
+  `| bundle <= 300 KB raw, 120 KB gzip | all kernels | ${verdict(size.raw <= 300 * 1024 && size.gzip <= 120 * 1024)} (${(size.raw / 1024).toFixed(0)} / ${(size.gzip / 1024).toFixed(0)} KiB) | |`,
+);
+
 lines.push('', '## Download size of the browser runtime', '');
 lines.push('| runtime | raw | gzip -9 |', '|---|---|---|');
 lines.push(
