@@ -32,3 +32,14 @@ export {
   type FlexMap,
 } from './format/flexbuffers.js';
 export * from './ir/model_stats.js';
+// Converter: TF.js models (Layers or graph model.json + shards, URLs or in-memory) -> .tflite.
+export {
+  convert,
+  convertArtifacts,
+  type ConvertOptions,
+  type ConvertResult,
+  type ConversionReport,
+  type ModelSource,
+  type InMemoryModel,
+  type TfjsModelLike,
+} from './convert/index.js';

@@ -54,7 +54,9 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 // Node's fs is imported lazily, only when a file path is given, so that browser bundles of the
 // converter (which take URLs or in-memory models) never pull it in.
 async function readLocalFile(path: string): Promise<Uint8Array> {
-  const fs = await import('node:fs/promises');
+  // a computed specifier: bundlers for browsers leave it alone instead of failing to resolve it
+  const specifier = 'node:fs/promises';
+  const fs = (await import(/* @vite-ignore */ specifier)) as typeof import('node:fs/promises');
   try {
     const b = await fs.readFile(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
