@@ -2,16 +2,19 @@
  * `npm run train:fashion-mnist -- [--data DIR] [--epochs N] [--batch N] [--limit N]
  *  [--test-limit N] [--out DIR] [--name NAME] [--int8] [--backend wasm|cpu] [--json]`
  * `npm run train:fashion-mnist -- --int8-from FLOAT.tflite [--data DIR] [--out DIR] [--name NAME]`
+ * `npm run train:fashion-mnist -- --export-images DIR [--data DIR]`
  *
  * Trains the small Fashion-MNIST CNN with TF.js, converts it to .tflite with metadata, and
  * evaluates it on the test images (see README.md next to this file). With --int8-from, skips
- * training and only quantizes (and evaluates) an already converted float model.
+ * training and only quantizes (and evaluates) an already converted float model; with
+ * --export-images, writes the first test image of each class as a PNG.
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModel } from '../../src/format/model_reader.js';
 import { DEFAULT_DATA_DIR, loadFashionMnist } from './fashion_mnist.js';
+import { exportClassImages } from './export_images.js';
 import { quantizeInt8, trainFashionMnist } from './pipeline.js';
 
 const { values } = parseArgs({
@@ -27,8 +30,15 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     json: { type: 'boolean', default: false },
     'int8-from': { type: 'string' },
+    'export-images': { type: 'string' },
   },
 });
+
+if (values['export-images']) {
+  const names = await exportClassImages(loadFashionMnist(values.data!, 't10k'), values['export-images']);
+  console.error(`wrote ${names.length} images to ${values['export-images']}: ${names.join(', ')}`);
+  process.exit(0);
+}
 
 if (values['int8-from']) {
   const float = readModel(new Uint8Array(readFileSync(values['int8-from'])));
