@@ -3,9 +3,9 @@
  * cases of peer_cases.ts (float32, uint8, int8, int16) side by side in one model, run in both
  * peers (Node) with seeded random inputs and in our interpreter with the same bytes. Outputs
  * must be byte-equal unless the case carries an explained allowance (peer_cases.ts): XNNPACK's
- * 8-bit LEAKY_RELU requantization
- * (+-1), transcendental float math (rtol 1e-6), TFLite's default int16 LOGISTIC/TANH on
- * power-of-two scales and int8->int16 SOFTMAX, which are not its reference kernels.
+ * 8-bit LEAKY_RELU requantization (+-1), transcendental float math (rtol 1e-6), TFLite's default
+ * int16 LOGISTIC/TANH on power-of-two scales and int8->int16 SOFTMAX, which are not its
+ * reference kernels.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HAVE_FIXTURES } from '../../support/fixtures.js';
