@@ -168,6 +168,60 @@ describe('convert: tfjs graph models', () => {
     }
   });
 
+  it('tfjs-converter fused ops: _FusedConv2D, FusedDepthwiseConv2dNative, _FusedMatMul (transpose_b), Add', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('image', [-1, 6, 6, 2]);
+    const fused = (ops: string[]) => ({ list: { s: ops.map(b64) } });
+    const conv = {
+      strides: ints(1, 1, 1, 1),
+      padding: { s: b64('SAME') },
+      data_format: { s: b64('NHWC') },
+      dilations: ints(1, 1, 1, 1),
+    };
+    let h = g.op('c1', '_FusedConv2D', [x, g.const('c1_w', [3, 3, 2, 4]), g.const('c1_b', [4])], {
+      ...conv,
+      fused_ops: fused(['BiasAdd', 'Relu']),
+      num_args: { i: '1' },
+    });
+    const d = g.op(
+      'd1',
+      'FusedDepthwiseConv2dNative',
+      [h, g.const('d1_w', [3, 3, 4, 1]), g.const('d1_b', [4])],
+      {
+        ...conv,
+        fused_ops: fused(['BiasAdd', 'Relu6']),
+        num_args: { i: '1' },
+      },
+    );
+    h = g.op('res', 'Add', [h, d]);
+    h = g.op('flat', 'Reshape', [h, g.const('flat_shape', [2], [1, 144], 'int32')]);
+    h = g.op('fc', '_FusedMatMul', [h, g.const('fc_w', [3, 144]), g.const('fc_b', [3])], {
+      transpose_a: { b: false },
+      transpose_b: { b: true },
+      fused_ops: fused(['BiasAdd', 'Relu']),
+      num_args: { i: '1' },
+    });
+    const m = g.model([h]);
+    const input = randomFloats(6 * 6 * 2, -1, 1, 8);
+    const ref = await tfjsReference(m, input, [1, 6, 6, 2]);
+    const r = await convert(m);
+    expect(r.report.ops).toEqual({
+      CONV_2D: 1,
+      DEPTHWISE_CONV_2D: 1,
+      ADD: 1,
+      RESHAPE: 1,
+      FULLY_CONNECTED: 1,
+    });
+    expect(r.report.rewrites['fold-batchnorm']).toBe(3);
+    expect(r.report.rewrites['fuse-activation']).toBe(3);
+    const ours = parity(runOurs(r.bytes, [input])[0]!, ref);
+    expect(ours.ok, `ours max rel ${ours.maxRel}`).toBe(true);
+    if (havePeers) {
+      const p = parity((await runLiteRT(r.bytes, [input]))[0]!, ref);
+      expect(p.ok, `peer max rel ${p.maxRel}`).toBe(true);
+    }
+  });
+
   it('unsupported ops: one error naming all of them', async () => {
     const g = new GraphBuilder();
     const x = g.input('x', [-1, 4]);
