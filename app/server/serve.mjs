@@ -178,16 +178,17 @@ async function main() {
       https: values.https,
       cors: values.cors,
     });
-    console.log(`tflite-ts app: serving ${dir}`);
-    console.log(`  Local:   ${urls.local}`);
-    for (const u of urls.network) console.log(`  Network: ${u}`);
-    if (values.https) {
-      console.log(
-        'The certificate is self-signed (made just now): accept the browser warning once per start.',
-      );
-    } else {
-      console.log('A phone needs https (or localhost) for the live camera: npm start -- --https');
-    }
+    // One write, so that a reader of the first line has the rest too.
+    console.log(
+      [
+        `tflite-ts app: serving ${dir}`,
+        `  Local:   ${urls.local}`,
+        ...urls.network.map((u) => `  Network: ${u}`),
+        values.https
+          ? 'The certificate is self-signed (made just now): accept the browser warning once per start.'
+          : 'A phone needs https (or localhost) for the live camera: npm start -- --https',
+      ].join('\n'),
+    );
   } catch (err) {
     const code = /** @type {{ code?: string }} */ (err).code;
     console.error(
