@@ -13,6 +13,7 @@ import type { CliCommand, CliContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { classifyCommand } from './commands/classify.js';
 import { convertCommand } from './commands/convert.js';
+import { evalCommand } from './commands/eval.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
 import { type CliIO, processIO } from './io.js';
@@ -24,6 +25,7 @@ const COMMANDS: readonly CliCommand[] = [
   benchCommand,
   classifyCommand,
   convertCommand,
+  evalCommand,
 ];
 
 const VERSION = '0.1.0';
