@@ -131,9 +131,14 @@ export class Interpreter {
   /** Memory (shared when threads > 1) and thread pool of the main subgraph's wasm kernels. */
   private readonly wasm: WasmRuntime | undefined;
 
-  /** Creates an interpreter from model bytes (or a parsed Model). Does not allocate tensors. */
+  /**
+   * Creates an interpreter from model bytes (or a parsed Model), resolving once its worker
+   * threads (threads > 1) have started. Does not allocate tensors.
+   */
   static async create(model: Uint8Array | Model, options: InterpreterOptions = {}): Promise<Interpreter> {
-    return new Interpreter(model, options);
+    const it = new Interpreter(model, options);
+    await it.wasm?.ready;
+    return it;
   }
 
   /** Synchronous form of create(). */

@@ -27,12 +27,16 @@ const DONE = 5;
 const STOP = 6;
 const ERROR = 7;
 
+/** Longest wait for workers to start in `ready`. */
+const READY_TIMEOUT_MS = 5000;
+
 /** Worker body, shared by Node (eval'd) and browsers (blob URL): instantiate, then serve jobs. */
 const WORKER_SOURCE = `
 const start = (d) => {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory, abort() { throw new Error('kernel module aborted'); } } });
   const run = inst.exports.run_job;
   const ctl = new Int32Array(d.memory.buffer, d.control, 16);
+  post('ready');
   let seen = -1;
   for (;;) {
     let spins = 0;
@@ -54,9 +58,13 @@ const start = (d) => {
     }
   }
 };
+let post;
 if (typeof require === 'function') {
-  require('node:worker_threads').parentPort.once('message', start);
+  const port = require('node:worker_threads').parentPort;
+  post = (m) => port.postMessage(m);
+  port.once('message', start);
 } else {
+  post = (m) => self.postMessage(m);
   self.onmessage = (e) => start(e.data);
 }
 `;
@@ -66,24 +74,43 @@ interface WorkerHandle {
   terminate(): unknown;
 }
 
-interface NodeWorkerModule {
-  Worker: new (code: string, options: { eval: boolean }) => WorkerHandle & { unref(): void };
+interface NodeWorker extends WorkerHandle {
+  unref(): void;
+  once(event: 'message', listener: () => void): void;
 }
 
-/** Starts one worker running WORKER_SOURCE, or returns null where workers are unavailable. */
-function startWorker(): WorkerHandle | null {
+interface BrowserWorker extends WorkerHandle {
+  onmessage: (() => void) | null;
+}
+
+interface NodeWorkerModule {
+  Worker: new (code: string, options: { eval: boolean }) => NodeWorker;
+}
+
+/**
+ * Starts one worker running WORKER_SOURCE and calls `onReady` once it serves jobs; returns null
+ * where workers are unavailable.
+ */
+function startWorker(onReady: () => void): WorkerHandle | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   if (typeof proc?.getBuiltinModule === 'function') {
     const wt = proc.getBuiltinModule('node:worker_threads') as NodeWorkerModule | undefined;
     if (!wt) return null;
     const w = new wt.Worker(WORKER_SOURCE, { eval: true });
+    w.once('message', onReady);
+    // A sleeping pool must not keep the process alive.
     w.unref();
     return w;
   }
-  const g = globalThis as { Worker?: new (url: string) => WorkerHandle; crossOriginIsolated?: boolean };
+  const g = globalThis as { Worker?: new (url: string) => BrowserWorker; crossOriginIsolated?: boolean };
   if (typeof g.Worker === 'function' && g.crossOriginIsolated) {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-    return new g.Worker(url);
+    const w = new g.Worker(url);
+    w.onmessage = () => {
+      w.onmessage = null;
+      onReady();
+    };
+    return w;
   }
   return null;
 }
@@ -104,6 +131,12 @@ export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly workers: WorkerHandle[] = [];
   private generation = 0;
+  /**
+   * Resolves when every worker serves jobs (at most `READY_TIMEOUT_MS` later: jobs never wait
+   * for workers, a late worker joins when it starts). Browsers start workers only while the page
+   * yields to its event loop, so await this before a long synchronous run.
+   */
+  readonly ready: Promise<void>;
 
   /** Starts the workers. Throws when the memory is not shared. */
   constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, threads: number) {
@@ -113,9 +146,21 @@ export class ThreadPool {
     // Shared buffers never detach on grow, so this view stays valid.
     this.ctl = new Int32Array(memory.buffer, THREAD_CONTROL_ADDRESS, 16);
     this.ctl.fill(0);
+    let pending = threads - 1;
+    let resolveReady = () => {};
+    this.ready = new Promise<void>((r) => {
+      resolveReady = r;
+      setTimeout(r, READY_TIMEOUT_MS);
+    });
+    const onReady = () => {
+      if (--pending === 0) resolveReady();
+    };
     for (let t = 1; t < threads; t++) {
-      const w = startWorker();
-      if (!w) break;
+      const w = startWorker(onReady);
+      if (!w) {
+        resolveReady();
+        break;
+      }
       w.postMessage({ module, memory, control: THREAD_CONTROL_ADDRESS });
       this.workers.push(w);
     }

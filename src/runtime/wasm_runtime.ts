@@ -29,6 +29,11 @@ export class WasmRuntime implements WasmEnv {
     this.threads = this.pool ? threads : 1;
   }
 
+  /** Resolves when the pool's workers serve jobs (at once without a pool). */
+  get ready(): Promise<void> {
+    return this.pool ? this.pool.ready : Promise.resolve();
+  }
+
   /** Runs a kernel-module job over `chunks` parts (on the pool when there is one). */
   parallel(job: number, params: number, chunks: number): void {
     if (this.pool) {

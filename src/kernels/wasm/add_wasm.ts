@@ -19,7 +19,7 @@ import {
   optionsOf,
   output,
 } from '../kernel.js';
-import { type NodeJob, jobMemory, runJob } from './job.js';
+import { type NodeJob, chunksFor, jobMemory, runJob } from './job.js';
 import { A, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
@@ -62,7 +62,7 @@ export const addPlan: WasmPlan<AddRef, AddWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: env.threads,
+        chunks: chunksFor(env),
       },
     };
   },

@@ -16,7 +16,7 @@ import {
   input,
   output,
 } from '../kernel.js';
-import { type NodeJob, align64, jobMemory, runJob } from './job.js';
+import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
 import { C, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
@@ -91,7 +91,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     const es = float ? 4 : 1;
     const pixels = ref.w.batches * ref.w.outH * ref.w.outW;
     const block = blockPixels(ref.k * es, pixels);
-    const chunks = env.threads;
+    const chunks = chunksFor(env);
     const scratchStride = align64(block * ref.k * es);
     const scratch = ref.direct ? -1 : ctx.requestScratch(chunks * scratchStride);
     return {

@@ -15,7 +15,7 @@ import {
   input,
   output,
 } from '../kernel.js';
-import { type NodeJob, align64, jobMemory, runJob } from './job.js';
+import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
 import { D, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
@@ -80,7 +80,7 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: env.threads,
+        chunks: chunksFor(env),
       },
       float,
       weightsOffset,

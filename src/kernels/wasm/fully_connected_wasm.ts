@@ -15,7 +15,7 @@ import {
   output,
 } from '../kernel.js';
 import { zeroPointCorrectedBias } from './conv_2d_wasm.js';
-import { type NodeJob, align64, jobMemory, runJob } from './job.js';
+import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
 import { G, PARAMS_BYTES, Q } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
@@ -75,7 +75,7 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: env.threads,
+        chunks: chunksFor(env),
       },
       float,
       packedBytes,

@@ -37,16 +37,20 @@ export const D_QMAX = 20;
 export const D_ZP_IN = 21;
 export const D_SIGNED = 22;
 
+// First and end tap of a window starting at input position i0 (taps at i0 + t*d inside [0, size)).
+// Dilation 1 needs no division (this runs once per output pixel).
 // @ts-ignore: decorator
 @inline
 function firstTap(i0: i32, d: i32): i32 {
-  return i0 < 0 ? (-i0 + d - 1) / d : 0;
+  if (i0 >= 0) return 0;
+  return d == 1 ? -i0 : (-i0 + d - 1) / d;
 }
 
 // @ts-ignore: decorator
 @inline
 function endTap(i0: i32, d: i32, f: i32, size: i32): i32 {
-  const e = (size - i0 + d - 1) / d;
+  if (i0 + (f - 1) * d < size) return f;
+  const e = d == 1 ? size - i0 : (size - i0 + d - 1) / d;
   return e < f ? e : f;
 }
 
