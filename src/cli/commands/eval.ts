@@ -227,8 +227,12 @@ export const evalCommand: CliCommand = {
       outputError: (s, write) =>
         write(`tflite-ts eval merge: ${s.trim()} (see 'tflite-ts eval merge --help')\n`),
     });
-    mergeCmd.action(async (files: string[], o: MergeCliOptions) =>
-      runAction(ctx, 'eval merge', o, async () => {
+    mergeCmd.action(async (files: string[], own: MergeCliOptions) => {
+      // commander gives --json / --debug written after `merge` to the parent `eval` command
+      // (the program does not use positional options): take them from either.
+      const parent = evalCmd.opts<CommonOptions>();
+      const o = { ...own, json: own.json ?? parent.json, debug: own.debug ?? parent.debug };
+      return runAction(ctx, 'eval merge', o, async () => {
         const docs: EvalReport[] = [];
         for (const f of files) {
           const text = await readFile(f, 'utf8');
@@ -241,7 +245,7 @@ export const evalCommand: CliCommand = {
         const merged = mergeEvalReports(docs, files, { allowPartial: Boolean(o.allowPartial) });
         if (o.json) writeJson(ctx.io, merged);
         else ctx.io.out(renderEvalText(merged, ctx.io.columns));
-      }),
-    );
+      });
+    });
   },
 };
