@@ -40,14 +40,17 @@ export function activationParams(lo: number, hi: number, type: ActivationType): 
   if (!(max - min > 0)) return { scale: 1, zeroPoint: 0 };
   const qmin = -128;
   const qmax = 127;
-  const scale = Math.fround((max - min) / (qmax - qmin));
+  // The zero point is derived in double from the exact scale (as the converter does); the file
+  // stores the scale as float32.
+  const exact = (max - min) / (qmax - qmin);
   // Candidate zero points from each end; keep the one computed with less rounding error.
-  const fromMin = qmin - min / scale;
-  const fromMax = qmax - max / scale;
-  const errMin = Math.abs(qmin) + Math.abs(min / scale);
-  const errMax = Math.abs(qmax) + Math.abs(max / scale);
+  const fromMin = qmin - min / exact;
+  const fromMax = qmax - max / exact;
+  const errMin = Math.abs(qmin) + Math.abs(min / exact);
+  const errMax = Math.abs(qmax) + Math.abs(max / exact);
   const zp = errMin < errMax ? fromMin : fromMax;
   const zeroPoint = zp <= qmin ? qmin : zp >= qmax ? qmax : roundHalfAwayFromZero(zp);
+  const scale = Math.fround(exact);
   return { scale, zeroPoint };
 }
 

@@ -27,7 +27,14 @@ import type { CalibrationMethod } from './calibration/range_estimators.js';
 import { dynamicRangePass } from './dynamic_range_pass.js';
 import { float16Pass } from './float16_pass.js';
 import { cloneModel, compactModel } from './graph/model_editor.js';
+import { empiricalBiasCorrection } from './integer/bias_correction.js';
 import { type IoType, type NodeOutcome, integerPass } from './integer/integer_pass.js';
+
+/** Kinds of bias correction. */
+export type BiasCorrection = 'none' | 'analytic' | 'empirical';
+
+/** Every kind of bias correction, for option parsing. */
+export const BIAS_CORRECTIONS: readonly BiasCorrection[] = ['none', 'analytic', 'empirical'];
 
 /** The quantization modes. */
 export type QuantizationMode = 'int8' | 'dynamic' | 'float16' | 'int16x8';
@@ -48,8 +55,15 @@ export interface QuantizeOptions {
   calibrationMethod?: CalibrationMethod;
   /** Percentile kept by 'percentile' (default 99.99). */
   percentile?: number;
-  /** Correct biases for the expected error of quantized weights (default false). */
-  biasCorrection?: boolean;
+  /**
+   * Bias correction (int8 / int16x8): 'analytic' removes the mean error the weights' rounding
+   * causes (from calibration statistics); 'empirical' also measures how upstream quantization moves
+   * each layer's inputs, by running the quantized model over the calibration samples again
+   * (needs `calibration`); default 'none'.
+   */
+  biasCorrection?: BiasCorrection;
+  /** Samples per layer for 'empirical' bias correction (default: `samples`, at most 200). */
+  biasCorrectionSamples?: number;
   /** One weight scale per tensor instead of per channel (default false). */
   perTensor?: boolean;
   /** Type of the model's inputs and outputs (int8 / int16x8 only; default float32). */
@@ -79,7 +93,7 @@ export interface QuantizationReport {
     samples: number;
     source: string;
     skipped: { name: string; reason: string }[];
-    biasCorrection: boolean;
+    biasCorrection: BiasCorrection;
   };
   /** Nodes quantized / left float, with reasons, by node index of the float model. */
   nodes: NodeOutcome[];
@@ -168,7 +182,7 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
     }
     stats = await calibrate(model, options.calibration, {
       maxSamples: options.samples ?? 200,
-      patchMeans: options.biasCorrection ?? false,
+      patchMeans: (options.biasCorrection ?? 'none') !== 'none',
       ...(options.registry ? { registry: options.registry } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -178,11 +192,25 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
   let nodes: NodeOutcome[];
   let conversions = 0;
   const method = options.calibrationMethod ?? 'minmax';
-  const biasCorrection = options.biasCorrection ?? false;
+  const biasCorrection = options.biasCorrection ?? 'none';
+  if (!BIAS_CORRECTIONS.includes(biasCorrection)) {
+    throw new QuantizationError(
+      `unknown bias correction ${JSON.stringify(biasCorrection)}; use one of ${BIAS_CORRECTIONS.join(', ')}`,
+    );
+  }
   if (integer) {
-    if (biasCorrection && stats!.patchMeans.size === 0 && model.subgraphs[0]!.operators.length > 0) {
+    if (
+      biasCorrection !== 'none' &&
+      stats!.patchMeans.size === 0 &&
+      model.subgraphs[0]!.operators.length > 0
+    ) {
       throw new QuantizationError(
         'bias correction needs calibration statistics collected with patchMeans (calibrate(..., { patchMeans: true }))',
+      );
+    }
+    if (biasCorrection === 'empirical' && !options.calibration) {
+      throw new QuantizationError(
+        'empirical bias correction runs the quantized model over the calibration samples: pass `calibration`',
       );
     }
     const inputNormalization = options.inputNormalization ?? metadataNormalization(model);
@@ -192,12 +220,19 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
       method,
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
       perTensor: options.perTensor ?? false,
-      biasCorrection,
+      biasCorrection: biasCorrection !== 'none',
       keepFloat,
       ...(inputNormalization ? { inputNormalization } : {}),
     });
     nodes = r.nodes;
     conversions = r.conversions;
+    if (biasCorrection === 'empirical') {
+      await empiricalBiasCorrection(model, out, stats!, r.nodeMap, options.calibration!, {
+        maxSamples: options.biasCorrectionSamples ?? options.samples ?? 200,
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    }
   } else if (mode === 'dynamic') {
     nodes = dynamicRangePass(out, { perTensor: options.perTensor ?? false, keepFloat });
   } else {
@@ -264,7 +299,7 @@ function describe(r: QuantizationReport): string {
     const c = r.calibration!;
     parts.push(
       `${r.mode === 'int8' ? 'full-integer int8' : '16x8 (int16 activations, int8 weights)'}, ${r.weights} weights, ` +
-        `${c.method} calibration on ${c.samples} samples (${c.source})${c.biasCorrection ? ', bias correction' : ''}, io ${r.io}`,
+        `${c.method} calibration on ${c.samples} samples (${c.source})${c.biasCorrection !== 'none' ? `, ${c.biasCorrection} bias correction` : ''}, io ${r.io}`,
     );
   }
   if (r.mode !== 'float16' && floatOps.length > 0 && r.mode !== 'dynamic')

@@ -62,9 +62,10 @@ export class ObservedExecutor {
 
   /**
    * Sets each input i to `inputs[i]` (the tensor's typed array kind and size), invokes, and calls
-   * `observer` after every node. Throws InputError for a missing or wrongly sized input.
+   * `observer` after every node; with `stopAfter`, stops after the node of that index. Throws
+   * InputError for a missing or wrongly sized input.
    */
-  run(inputs: readonly TypedArray[], observer?: NodeObserver): void {
+  run(inputs: readonly TypedArray[], observer?: NodeObserver, stopAfter?: number): void {
     if (inputs.length !== this.ex.inputs.length) {
       throw new InputError(`got ${inputs.length} inputs, the subgraph has ${this.ex.inputs.length}`);
     }
@@ -78,9 +79,20 @@ export class ObservedExecutor {
       }
       (t.data as Float32Array).set(v as Float32Array);
     });
-    this.ex.observer = observer;
+    // Stopping early: the observer of node `stopAfter` throws a private sentinel that ends the
+    // invoke (later nodes keep stale values until the next full run).
+    const stop = {};
+    this.ex.observer =
+      stopAfter === undefined
+        ? observer
+        : (node) => {
+            observer?.(node);
+            if (node.index === stopAfter) throw stop;
+          };
     try {
       this.ex.invoke();
+    } catch (e) {
+      if (e !== stop) throw e;
     } finally {
       this.ex.observer = undefined;
     }

@@ -15,7 +15,7 @@
  */
 import type { OptionsOf } from '../../ir/builtin_options.js';
 import { window2D } from '../../kernels/conv/window.js';
-import type { KernelNode } from '../../kernels/kernel.js';
+import type { KernelNode, KernelTensor } from '../../kernels/kernel.js';
 
 /** Ops whose bias correction statistics are collected. */
 export const PATCH_MEAN_OPS: ReadonlySet<string> = new Set([
@@ -50,10 +50,11 @@ export function accumulatePatches(
 ): PatchMeanAccumulator | undefined {
   const x = node.inputs[0];
   const w = node.inputs[1];
-  if (!x || !w || x.dtype !== 'float32') return undefined;
+  if (!x || !w) return undefined;
+  const data = realValues(x);
+  if (!data) return undefined;
   if (node.op === 'FULLY_CONNECTED') {
     const k = w.shape[w.shape.length - 1]!;
-    const data = x.data as Float32Array;
     if (k <= 0 || data.length % k !== 0) return undefined;
     const a = acc ?? new PatchMeanAccumulator(k);
     for (let r = 0; r < data.length; r += k) for (let j = 0; j < k; j++) a.sum[j]! += data[r + j]!;
@@ -75,7 +76,6 @@ export function accumulatePatches(
   const kh = geo.filterH;
   const kw = geo.filterW;
   const a = acc ?? new PatchMeanAccumulator(kh * kw * c);
-  const data = x.data as Float32Array;
   const sum = a.sum;
   for (let b = 0; b < geo.batches; b++) {
     for (let fy = 0; fy < kh; fy++) {
@@ -99,11 +99,28 @@ export function accumulatePatches(
 }
 
 /**
- * Returns the expected output shift per output channel, sum_k dW[c,k] * mean[k], for weights
- * error `dW` (W_q - W, laid out as the node's filter) of a node whose mean patch is `mean`.
- * Never throws.
+ * Returns the real values of a float32 tensor (its data) or of a per-tensor quantized int8 /
+ * uint8 / int16 one (dequantized), or undefined for other tensors.
  */
-export function expectedShift(
+function realValues(x: KernelTensor): Float32Array | undefined {
+  if (x.dtype === 'float32') return x.data as Float32Array;
+  const q = x.quant;
+  if (!q || q.scale.length !== 1 || (x.dtype !== 'int8' && x.dtype !== 'uint8' && x.dtype !== 'int16'))
+    return undefined;
+  const src = x.data as Int8Array | Uint8Array | Int16Array;
+  const s = q.scale[0]!;
+  const z = q.zeroPoint[0]!;
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = s * (src[i]! - z);
+  return out;
+}
+
+/**
+ * Returns, per output channel, sum_k W[c,k] * mean[k]: the mean output (before bias and
+ * activation) of a node with filter `W` (laid out as the node's filter) whose mean input patch is
+ * `mean`. With W = W_q - W_float it is the shift the weight error causes. Never throws.
+ */
+export function meanResponse(
   op: string,
   dW: Float32Array,
   filterShape: readonly number[],

@@ -26,7 +26,7 @@ import { builtinOpName } from '../../ir/builtin_ops.js';
 import { type DType, dtypeCode, dtypeFromCode } from '../../ir/dtype.js';
 import type { Model, Operator, Tensor } from '../../ir/model.js';
 import type { CalibrationStats } from '../calibration/calibrate.js';
-import { expectedShift } from '../calibration/patch_means.js';
+import { meanResponse } from '../calibration/patch_means.js';
 import { type CalibrationMethod, estimateRange } from '../calibration/range_estimators.js';
 import { GraphEditor, bytesOf } from '../graph/model_editor.js';
 import { opVersion } from '../op_versions.js';
@@ -83,6 +83,8 @@ export interface IntegerPassResult {
   readonly conversions: number;
   /** Nodes whose bias was corrected. */
   readonly biasCorrected: number;
+  /** Position in the rewritten subgraph of each node of the float one (conversions shift them). */
+  readonly nodeMap: number[];
 }
 
 /** A representation of a tensor: float32, or an integer type with parameters. */
@@ -209,8 +211,21 @@ export function integerPass(
       const p = type === 'int8' ? rule.int8 : rule.int16!;
       for (const o of op.outputs) groups.pin(o, p);
     } else if (rule.kind === 'same') {
-      const [first, ...rest] = [...op.outputs, ...data];
-      for (const t of rest) groups.union(first!, t);
+      const out = op.outputs[0]!;
+      for (const o of op.outputs.slice(1)) groups.union(out, o);
+      for (const t of data) {
+        // A pinned input (a SOFTMAX / LOGISTIC / TANH output) of an op joining several inputs
+        // must not impose its fixed range on the others (a TANH output concatenated with a
+        // LOGISTIC one, or with a conv output): the output takes parameters covering every input
+        // and the pinned input is read through a requantize.
+        if (data.length > 1 && groups.pinOf(t)) {
+          const r = groups.rangeOf(t);
+          if (r) groups.addRange(out, r[0], r[1]);
+        } else if (!groups.union(out, t)) {
+          const r = groups.rangeOf(t);
+          if (r) groups.addRange(out, r[0], r[1]);
+        }
+      }
     }
   });
   // Model boundary tensors with integer io need parameters even when only float nodes touch them.
@@ -342,6 +357,7 @@ export function integerPass(
 
   for (const t of sg.inputs) emitConversions(t);
   const outcomes: NodeOutcome[] = [];
+  const nodeMap: number[] = [];
   let biasCorrected = 0;
   original.forEach((op, k) => {
     const plan = plans[k]!;
@@ -369,6 +385,7 @@ export function integerPass(
       // The general int16 path (any scales); the default POT path needs power-of-two scales.
       next.builtinOptions = withValue(op.builtinOptions, 'potScaleInt16', false);
     }
+    nodeMap.push(newOps.length);
     newOps.push(next);
     for (const o of op.outputs) emitConversions(o);
   });
@@ -394,7 +411,7 @@ export function integerPass(
       const deq = dequantizeSymmetricWeights(wq, wt.shape);
       const dW = new Float32Array(w.length);
       for (let i = 0; i < w.length; i++) dW[i] = deq[i]! - w[i]!;
-      const shift = expectedShift(opName(op), dW, wt.shape, mean);
+      const shift = meanResponse(opName(op), dW, wt.shape, mean);
       const b = new Float32Array(channels);
       if (bias) b.set(bias);
       for (let c = 0; c < channels; c++) b[c] = b[c]! - shift[c]!;
@@ -444,7 +461,7 @@ export function integerPass(
   }
   sg.operators = newOps;
   assignVersions(ed, opName);
-  return { nodes: outcomes, conversions, biasCorrected };
+  return { nodes: outcomes, conversions, biasCorrected, nodeMap };
 }
 
 /** The schema form of per-tensor parameters. */

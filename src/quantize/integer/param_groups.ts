@@ -6,9 +6,10 @@
  * union of its members' calibrated ranges, so every member's values stay representable (for a
  * concatenation that is exactly what TFLite's kernel requires). Some tensors have fixed
  * parameters (SOFTMAX / LOGISTIC / TANH outputs, a uint8 model input chosen to take raw pixels):
- * a group containing one takes them. Two groups pinned to different parameters are not merged;
- * the op between them then reads a requantized copy (a QUANTIZE int8 -> int8 inserted by the
- * rewrite), as TFLite's converter does.
+ * a group containing one takes them. Two groups pinned to different parameters are not merged
+ * (and the integer pass keeps a pinned input of a multi-input op such as CONCATENATION out of the
+ * output's group, widening the output's range instead); the op between them then reads a
+ * requantized copy (a QUANTIZE int8 -> int8 inserted by the rewrite), as TFLite's converter does.
  */
 import { type ActivationType, type AffineParams, activationParams, sameParams } from '../quant_params.js';
 
@@ -53,6 +54,11 @@ export class ParamGroups {
     if (old && !sameParams(old, p)) return false;
     this.pins.set(r, p);
     return true;
+  }
+
+  /** Returns the fixed parameters of t's group, if pinned. */
+  pinOf(t: number): AffineParams | undefined {
+    return this.pins.get(this.find(t));
   }
 
   /** Widens the range of t's group to include [lo, hi]. */
