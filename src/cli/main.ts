@@ -12,9 +12,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliCommand, CliContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { classifyCommand } from './commands/classify.js';
-import { compareCommand } from './commands/compare.js';
 import { convertCommand } from './commands/convert.js';
-import { diffCommand } from './commands/diff.js';
 import { evalCommand } from './commands/eval.js';
 import { inspectCommand } from './commands/inspect.js';
 import { quantizeCommand } from './commands/quantize.js';
@@ -30,8 +28,6 @@ const COMMANDS: readonly CliCommand[] = [
   convertCommand,
   quantizeCommand,
   evalCommand,
-  compareCommand,
-  diffCommand,
 ];
 
 const VERSION = '0.1.0';
