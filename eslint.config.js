@@ -14,6 +14,8 @@ export default tseslint.config(
       'build/**',
       'src/kernels/wasm/generated/**',
       'src/kernels/wasm/assembly/**',
+      'test-output/**',
+      '.cache/**',
     ],
   },
   js.configs.recommended,

@@ -29,33 +29,63 @@ function randomTensor(dtype, n, next) {
     return new Uint8Array(a.buffer);
   };
   switch (dtype) {
-    case 'float32': return f(Float32Array, () => (next() / 2 ** 32) * 2 - 1);
-    case 'int8': case 'uint8': return f(Uint8Array, () => next() >>> 24);
-    case 'bool': return f(Uint8Array, () => next() >>> 31);
-    case 'int16': case 'uint16': return f(Uint16Array, () => next() >>> 16);
-    case 'int32': case 'uint32': return f(Int32Array, () => next() % 10);
-    case 'int64': return f(BigInt64Array, () => BigInt(next() % 10));
-    default: throw new Error(`no random generator for dtype ${dtype}`);
+    case 'float32':
+      return f(Float32Array, () => (next() / 2 ** 32) * 2 - 1);
+    case 'int8':
+    case 'uint8':
+      return f(Uint8Array, () => next() >>> 24);
+    case 'bool':
+      return f(Uint8Array, () => next() >>> 31);
+    case 'int16':
+    case 'uint16':
+      return f(Uint16Array, () => next() >>> 16);
+    case 'int32':
+    case 'uint32':
+      return f(Int32Array, () => next() % 10);
+    case 'int64':
+      return f(BigInt64Array, () => BigInt(next() % 10));
+    default:
+      throw new Error(`no random generator for dtype ${dtype}`);
   }
 }
 const canonical = (name) => name.replace(/^serving_default_/, '').replace(/:\d+$/, '');
 
 const errors = [];
-const log = (s) => { if (isErrorLine(s)) errors.push(s); };
-const session = await openInNode(runtime, { modelBytes: new Uint8Array(fs.readFileSync(model)), threads: 1, log });
+const log = (s) => {
+  if (isErrorLine(s)) errors.push(s);
+};
+const session = await openInNode(runtime, {
+  modelBytes: new Uint8Array(fs.readFileSync(model)),
+  threads: 1,
+  log,
+});
 const info = session.info;
 const b64 = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('base64');
 const results = [];
 try {
   for (const seed of seedList.split(',').map(Number)) {
     const next = mulberry32(seed);
-    const order = info.inputs.map((_, i) => i).sort((a, b) => (canonical(info.inputs[a].name) < canonical(info.inputs[b].name) ? -1 : 1));
+    const order = info.inputs
+      .map((_, i) => i)
+      .sort((a, b) => (canonical(info.inputs[a].name) < canonical(info.inputs[b].name) ? -1 : 1));
     const inputs = [];
-    for (const i of order) inputs[i] = randomTensor(info.inputs[i].dtype, info.inputs[i].bytes / dtypeBytes(info.inputs[i].dtype), next);
-    const r = await bench(session, inputs, { runs: 1, warmup: 0, warmupMs: 0, minSampleMs: 0 }, () => errors.splice(0));
+    for (const i of order)
+      inputs[i] = randomTensor(
+        info.inputs[i].dtype,
+        info.inputs[i].bytes / dtypeBytes(info.inputs[i].dtype),
+        next,
+      );
+    const r = await bench(session, inputs, { runs: 1, warmup: 0, warmupMs: 0, minSampleMs: 0 }, () =>
+      errors.splice(0),
+    );
     results.push({
       seed,
-      inputs: info.inputs.map((t, i) => ({ name: t.name, shape: t.shape, dtype: t.dtype, data: b64(inputs[i]) })),
+      inputs: info.inputs.map((t, i) => ({
+        name: t.name,
+        shape: t.shape,
+        dtype: t.dtype,
+        data: b64(inputs[i]),
+      })),
       outputs: r.outputs.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, data: b64(t.data) })),
     });
   }
