@@ -13,6 +13,7 @@ import type { CliCommand, CliContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { classifyCommand } from './commands/classify.js';
 import { convertCommand } from './commands/convert.js';
+import { diffCommand } from './commands/diff.js';
 import { evalCommand } from './commands/eval.js';
 import { inspectCommand } from './commands/inspect.js';
 import { quantizeCommand } from './commands/quantize.js';
@@ -28,6 +29,7 @@ const COMMANDS: readonly CliCommand[] = [
   convertCommand,
   quantizeCommand,
   evalCommand,
+  diffCommand,
 ];
 
 const VERSION = '0.1.0';
