@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliCommand, CliContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { classifyCommand } from './commands/classify.js';
+import { compareCommand } from './commands/compare.js';
 import { convertCommand } from './commands/convert.js';
 import { diffCommand } from './commands/diff.js';
 import { evalCommand } from './commands/eval.js';
@@ -30,6 +31,7 @@ const COMMANDS: readonly CliCommand[] = [
   quantizeCommand,
   evalCommand,
   diffCommand,
+  compareCommand,
 ];
 
 const VERSION = '0.1.0';
