@@ -104,5 +104,25 @@ export const A = {
   SIGNED: 16,
 } as const;
 
+/** Words of a quantized MUL job (assembly/mul.ts). */
+export const M = {
+  ROWS: 0,
+  C: 1,
+  A: 2,
+  B: 3,
+  Y: 4,
+  B_ROW_STRIDE: 5,
+  B_SCALAR: 6,
+  OFF_A: 7,
+  OFF_B: 8,
+  ZP_OUT: 9,
+  MULT: 10,
+  LEFT: 11,
+  RIGHT: 12,
+  LO: 13,
+  HI: 14,
+  SIGNED: 15,
+} as const;
+
 /** Bytes reserved for any parameter block (32 words), keeping what follows 64-byte aligned. */
 export const PARAMS_BYTES = 128;

@@ -29,6 +29,7 @@ export interface KernelExports {
   readonly JOB_Q8_CONV: WebAssembly.Global;
   readonly JOB_Q8_DWCONV: WebAssembly.Global;
   readonly JOB_Q8_ADD: WebAssembly.Global;
+  readonly JOB_Q8_MUL: WebAssembly.Global;
 }
 
 /** Job numbers of the module, read from its exports. */
@@ -40,6 +41,7 @@ export interface JobIds {
   q8Conv: number;
   q8Dwconv: number;
   q8Add: number;
+  q8Mul: number;
 }
 
 /** Returns the module bytes (a fresh copy). */
@@ -136,6 +138,7 @@ export function instanceFor(memory: WebAssembly.Memory): KernelInstance {
         q8Conv: exports.JOB_Q8_CONV.value as number,
         q8Dwconv: exports.JOB_Q8_DWCONV.value as number,
         q8Add: exports.JOB_Q8_ADD.value as number,
+        q8Mul: exports.JOB_Q8_MUL.value as number,
       },
     };
     instances.set(memory, inst);

@@ -12,7 +12,11 @@ export const ACT = { NONE: 0, RELU: 1, RELU_N1_TO_1: 2, RELU6: 3 } as const;
 /** One convolution-family case. */
 export interface WasmCase {
   name: string;
-  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'ADD';
+  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'ADD' | 'MUL';
+  /** MUL: shape of the second input (broadcast row or scalar); default: inShape. */
+  bShape?: number[];
+  /** MUL: the broadcast operand comes first. */
+  swap?: boolean;
   /** Input [batches, h, w, c] (FULLY_CONNECTED: [batches, depth]). */
   inShape: number[];
   /** Output channels (units for FULLY_CONNECTED). */
@@ -215,3 +219,25 @@ ADD_CASES.push({
   outC: 6,
   bigMultiplier: true,
 });
+
+/** MUL: same shapes, a repeated row of C (SE scales, either order), a scalar; around 8 lanes. */
+export const MUL_CASES: WasmCase[] = [
+  ...[1, 7, 8, 9, 17, 40].map((n, i) => ({
+    name: `mul ${n}`,
+    op: 'MUL' as const,
+    inShape: [1, 2, n],
+    outC: n,
+    act: [ACT.NONE, ACT.RELU6][i % 2]!,
+  })),
+  { name: 'mul row of 7', op: 'MUL', inShape: [1, 3, 3, 7], bShape: [1, 1, 1, 7], outC: 7 },
+  {
+    name: 'mul row of 24 first',
+    op: 'MUL',
+    inShape: [1, 4, 5, 24],
+    bShape: [1, 1, 1, 24],
+    outC: 24,
+    swap: true,
+  },
+  { name: 'mul scalar', op: 'MUL', inShape: [2, 3, 11], bShape: [1], outC: 11, act: ACT.RELU },
+  { name: 'mul big multiplier', op: 'MUL', inShape: [1, 5, 16], outC: 16, bigMultiplier: true },
+];

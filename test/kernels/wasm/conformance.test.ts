@@ -13,7 +13,7 @@ import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
 import { buildModel, type OpCase } from '../conv/run_op.js';
-import { ADD_CASES, CONV_CASES, DEPTHWISE_CASES, FC_CASES, type WasmCase } from './cases.js';
+import { ADD_CASES, CONV_CASES, DEPTHWISE_CASES, FC_CASES, MUL_CASES, type WasmCase } from './cases.js';
 
 /** mulberry32: a small seeded generator (same stream on every machine). */
 function rng(seed: number): () => number {
@@ -40,7 +40,7 @@ function outSize(inSize: number, f: number, s: number, d: number, padding: 'SAME
 /** Builds the op of a case for a dtype group, with seeded constant weights and bias. */
 function opCase(c: WasmCase, g: Group, index: number): OpCase {
   const r = rng(1000 + index * 7 + g.length);
-  if (c.op === 'ADD') return addCase(c, g, index);
+  if (c.op === 'ADD' || c.op === 'MUL') return elementwiseCase(c, g, index);
   const fh = c.fh ?? 1;
   const fw = c.fw ?? 1;
   const s = c.stride ?? 1;
@@ -140,17 +140,23 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
   };
 }
 
-/** An ADD of two same-shape activations with different scales and zero points. */
-function addCase(c: WasmCase, g: Group, index: number): OpCase {
+/** ADD / MUL of two activations with different scales and zero points. */
+function elementwiseCase(c: WasmCase, g: Group, index: number): OpCase {
   const q = (scale: number, zp: number) =>
     g === 'float32' ? {} : { quant: { scale: [scale], zeroPoint: [g === 'uint8' ? zp + 128 : zp] } };
+  const mul = c.op === 'MUL';
+  const a: TensorSpec = { name: `a${index}`, dtype: g, shape: c.inShape, ...q(0.03, -5) };
+  const b: TensorSpec = {
+    name: `b${index}`,
+    dtype: g,
+    shape: c.bShape ?? c.inShape,
+    ...q(c.bigMultiplier ? 0.9 : 0.05, 9),
+  };
+  const outScale = mul ? (c.bigMultiplier ? 0.01 : 0.3) : c.bigMultiplier ? 0.5 : 0.06;
   return {
-    op: 'ADD',
-    inputs: [
-      { name: `a${index}`, dtype: g, shape: c.inShape, ...q(0.03, -5) },
-      { name: `b${index}`, dtype: g, shape: c.inShape, ...q(c.bigMultiplier ? 0.9 : 0.05, 9) },
-    ],
-    outputs: [{ name: `y${index}`, dtype: g, shape: c.inShape, ...q(c.bigMultiplier ? 0.5 : 0.06, 2) }],
+    op: c.op,
+    inputs: c.swap ? [b, a] : [a, b],
+    outputs: [{ name: `y${index}`, dtype: g, shape: c.inShape, ...q(outScale, 2) }],
     options: { fusedActivationFunction: c.act ?? 0 },
   };
 }
@@ -215,18 +221,21 @@ const GROUPS: [string, WasmCase[]][] = [
   ['DEPTHWISE_CONV_2D', DEPTHWISE_CASES],
   ['FULLY_CONNECTED', FC_CASES],
   ['ADD', ADD_CASES],
+  ['MUL', MUL_CASES],
 ];
 
 describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, cases) => {
   it.each(['float32', 'uint8', 'int8'] as const)('%s, 1 and 2 threads', (g) => {
     const model = buildModel(cases.map((c, i) => opCase(c, g, i)));
-    const near = cases.flatMap((c) => (c.op === 'ADD' ? [false, false] : [c.bigMultiplier ?? false]));
+    const near = cases.flatMap((c) =>
+      c.op === 'ADD' || c.op === 'MUL' ? [false, false] : [c.bigMultiplier ?? false],
+    );
     const ref = run(model, near, false, 1);
     expect(ref.impls.every((n) => n === 'reference')).toBe(true);
     for (const threads of [1, 2]) {
       const opt = run(model, near, true, threads);
-      // Float ADD has no wasm kernel: it must stay on the reference kernel.
-      const wasmExpected = !(g === 'float32' && cases[0]!.op === 'ADD');
+      // Float ADD / MUL have no wasm kernel: they must stay on the reference kernel.
+      const wasmExpected = !(g === 'float32' && (cases[0]!.op === 'ADD' || cases[0]!.op === 'MUL'));
       opt.impls.forEach((impl, i) =>
         expect(impl === 'reference', `${cases[i]!.name} runs in ${impl}`).toBe(!wasmExpected),
       );

@@ -8,6 +8,7 @@ import { f32_conv_job, q8_conv_job } from './conv';
 import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
 import { f32_gemm_job } from './f32_gemm';
 import { q8_gemm_job } from './q8_gemm';
+import { q8_mul_job } from './mul';
 
 export { peak_f32, peak_q8 } from './peak';
 
@@ -19,6 +20,7 @@ export const JOB_Q8_GEMM: i32 = 4;
 export const JOB_Q8_CONV: i32 = 5;
 export const JOB_Q8_DWCONV: i32 = 6;
 export const JOB_Q8_ADD: i32 = 7;
+export const JOB_Q8_MUL: i32 = 8;
 
 /** Runs part `chunk` of `chunks` of job `job` on the parameter block at `params`. */
 export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void {
@@ -43,6 +45,9 @@ export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void 
       break;
     case JOB_Q8_ADD:
       q8_add_job(params, chunk, chunks);
+      break;
+    case JOB_Q8_MUL:
+      q8_mul_job(params, chunk, chunks);
       break;
     default:
       unreachable();
