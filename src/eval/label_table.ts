@@ -12,7 +12,8 @@
  *     (a 1000-class index on a 1001-class model gets +1: class 0 is "background");
  *  3. else the only integer column, unshifted, if all its values fit the C classes;
  *  4. else the text column whose values match the most of the model's labels by name.
- * Names match case-insensitively with `_` and `-` read as spaces ("tiger_shark" = "tiger shark").
+ * Names match case-insensitively, any run of characters other than letters and digits read as
+ * one space ("tiger_shark" = "tiger shark", a folder "t-shirt-top" = the label "T-shirt/top").
  */
 import { InputError } from '../errors.js';
 
@@ -127,9 +128,12 @@ export function labelTableFromFolders(images: readonly { file: string; folder: s
   };
 }
 
-/** Returns a label as names are compared: lower case, `_`/`-` as spaces, single spaces. */
+/** Returns a label as names are compared: lower case, runs of non-alphanumerics as one space. */
 export function normalizeLabel(text: string): string {
-  return text.toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 const isInteger = (v: string) => /^-?\d+$/.test(v);

@@ -69,12 +69,13 @@ describe('label tables', () => {
     expect(labelsForModel(t2, imagenetLike(1000))).toMatchObject({ labels: [0, 999], shift: -1 });
   });
 
-  it('matches label names (case, _ and - ignored) and takes a named column', () => {
+  it('matches label names (case and punctuation ignored) and takes a named column', () => {
     const t = labelTableFromCsv('file,name\na.jpg,C_3\nb.jpg,c-999\n');
     expect(labelsForModel(t, imagenetLike(1001))).toMatchObject({ labels: [4, 1000], kind: 'name' });
     const t2 = labelTableFromCsv(CSV);
     expect(labelsForModel(t2, imagenetLike(1001), 'label_tflite_1001').labels).toEqual([1, 4, 1000]);
     expect(normalizeLabel('  Tiger_Shark ')).toBe('tiger shark');
+    expect(normalizeLabel('T-shirt/top')).toBe(normalizeLabel('t-shirt-top'));
   });
 
   it('reads folder names as labels or class indices', () => {
