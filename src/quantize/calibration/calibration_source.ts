@@ -185,7 +185,7 @@ export function imageCalibration(
   images: readonly CalibrationImage[],
   options: ImageCalibrationOptions = {},
 ): CalibrationSource {
-  const origin = options.origin ?? 'the calibration images';
+  const origin = options.origin ?? 'the given list';
   const skipped: SkippedSample[] = [];
   return {
     description: `${images.length} images from ${origin}`,

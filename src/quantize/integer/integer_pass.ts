@@ -189,11 +189,13 @@ export function integerPass(
       groups.addRange(t, lo, hi);
     }
   };
-  // Model inputs with uint8/int8 io and a known normalization take raw pixels.
+  // Model inputs with uint8/int8 io and a known normalization take raw pixels: real =
+  // (pixel - mean) / std, i.e. scale 1/std and zero point mean (rounded half away from zero, as
+  // Google's MobileNets use 1/128 and 128 for mean = std = 127.5), minus 128 for int8.
   const norm = options.inputNormalization;
   if (norm && (options.io === 'uint8' || options.io === 'int8') && sg.inputs.length === 1) {
-    const mean = norm.mean;
-    if (Number.isInteger(mean) && mean >= 0 && mean <= 255 && norm.std > 0) {
+    const mean = roundHalfAwayFromZero(norm.mean);
+    if (mean >= 0 && mean <= 255 && norm.std > 0) {
       const t = sg.inputs[0]!;
       member(t);
       groups.pin(t, { scale: Math.fround(1 / norm.std), zeroPoint: mean - 128 });
