@@ -69,7 +69,11 @@ describe.skipIf(!HAVE_FIXTURES)('inspect on MobileNet v1 0.25/224 quant', () => 
     });
     expect(r.weights.parameters).toBe(467595);
     expect(Object.keys(r.weights.byDtype).sort()).toEqual(['int32', 'uint8']);
-    expect(r.memory).toBeNull();
+    // The planner packs the activations into the arena within 10% of the lower bound.
+    expect(r.memory!.error).toBeUndefined();
+    expect(r.memory!.lowerBoundBytes).toBeGreaterThan(224 * 224 * 3);
+    expect(r.memory!.arenaBytes).toBeGreaterThanOrEqual(r.memory!.lowerBoundBytes);
+    expect(r.memory!.arenaBytes).toBeLessThanOrEqual(1.1 * r.memory!.lowerBoundBytes);
     expect(r.metadata!.name).toBe('MobileNetV1 image classifier (quantized)');
     expect(r.metadata!.inputs[0]!.normalization).toEqual({ mean: [127.5], std: [127.5] });
     expect(r.metadata!.inputs[0]!.content).toBe('image (RGB)');
