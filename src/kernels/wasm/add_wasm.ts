@@ -51,7 +51,7 @@ export const addPlan: WasmPlan<AddRef, AddWasm> = {
     );
   },
 
-  prepare(_node: KernelNode, _ref: AddRef, ctx: PrepareContext, env: WasmEnv, inst: KernelInstance): AddWasm {
+  prepare(node: KernelNode, _ref: AddRef, ctx: PrepareContext, env: WasmEnv, inst: KernelInstance): AddWasm {
     return {
       job: {
         env,
@@ -62,7 +62,7 @@ export const addPlan: WasmPlan<AddRef, AddWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: chunksFor(env),
+        chunks: chunksFor(env, 4 * numElements(output(node, 0).shape)),
       },
     };
   },

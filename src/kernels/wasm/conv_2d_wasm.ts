@@ -91,7 +91,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     const es = float ? 4 : 1;
     const pixels = ref.w.batches * ref.w.outH * ref.w.outW;
     const block = blockPixels(ref.k * es, pixels);
-    const chunks = chunksFor(env);
+    const chunks = chunksFor(env, pixels * ref.k * n);
     const scratchStride = align64(block * ref.k * es);
     const scratch = ref.direct ? -1 : ctx.requestScratch(chunks * scratchStride);
     return {

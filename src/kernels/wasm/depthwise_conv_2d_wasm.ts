@@ -80,7 +80,7 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: chunksFor(env),
+        chunks: chunksFor(env, ref.w.batches * ref.w.outH * ref.w.outW * ref.outC * taps),
       },
       float,
       weightsOffset,

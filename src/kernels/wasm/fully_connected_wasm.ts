@@ -75,7 +75,7 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: chunksFor(env),
+        chunks: chunksFor(env, ref.batch * ref.units * ref.depth),
       },
       float,
       packedBytes,

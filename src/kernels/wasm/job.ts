@@ -13,10 +13,12 @@ export function align64(n: number): number {
 /**
  * Parts a job is split into: one on a single thread; 4 per thread otherwise, taken dynamically
  * from a shared counter, so a thread that the OS deschedules holds up at most one small part
- * (on a busy 2-core machine an even split made 2 threads slower than 1 in Chromium).
+ * (on a busy 2-core machine an even split made 2 threads slower than 1 in Chromium). `work` is
+ * the job's multiply-adds (or elements).
  */
-export function chunksFor(env: WasmEnv): number {
-  return env.threads > 1 ? env.threads * 4 : 1;
+export function chunksFor(env: WasmEnv, work: number): number {
+  // Below ~50k multiply-adds (a few microseconds) waking the pool costs more than it saves.
+  return env.threads > 1 && work >= 50_000 ? env.threads * 4 : 1;
 }
 
 /** A job bound to one node. */

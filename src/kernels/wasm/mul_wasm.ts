@@ -80,7 +80,7 @@ export const mulPlan: WasmPlan<MulRef, MulWasm> = {
     );
   },
 
-  prepare(_node: KernelNode, _ref: MulRef, ctx: PrepareContext, env: WasmEnv, inst: KernelInstance): MulWasm {
+  prepare(node: KernelNode, _ref: MulRef, ctx: PrepareContext, env: WasmEnv, inst: KernelInstance): MulWasm {
     return {
       job: {
         env,
@@ -91,7 +91,7 @@ export const mulPlan: WasmPlan<MulRef, MulWasm> = {
         scratch: -1,
         scratchWord: -1,
         scratchAddress: -1,
-        chunks: chunksFor(env),
+        chunks: chunksFor(env, 4 * numElements(output(node, 0).shape)),
       },
     };
   },

@@ -116,6 +116,25 @@ export const CONV_CASES: WasmCase[] = [
     bigMultiplier: true,
   },
   { name: 'conv no bias', op: 'CONV_2D', inShape: [1, 3, 5, 8], outC: 9, fh: 3, fw: 3, noBias: true },
+  // Large enough (>= 50k multiply-adds) to be split across threads (4 parts per thread).
+  {
+    name: 'conv 1x1 split across threads',
+    op: 'CONV_2D',
+    inShape: [1, 27, 29, 33],
+    outC: 41,
+    fh: 1,
+    fw: 1,
+    act: ACT.RELU6,
+  },
+  {
+    name: 'conv 3x3 split across threads',
+    op: 'CONV_2D',
+    inShape: [1, 23, 21, 6],
+    outC: 17,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+  },
 ];
 
 export const DEPTHWISE_CASES: WasmCase[] = [];
@@ -240,4 +259,27 @@ export const MUL_CASES: WasmCase[] = [
   },
   { name: 'mul scalar', op: 'MUL', inShape: [2, 3, 11], bShape: [1], outC: 11, act: ACT.RELU },
   { name: 'mul big multiplier', op: 'MUL', inShape: [1, 5, 16], outC: 16, bigMultiplier: true },
+  {
+    name: 'mul row split across threads',
+    op: 'MUL',
+    inShape: [1, 30, 30, 20],
+    bShape: [1, 1, 1, 20],
+    outC: 20,
+  },
 ];
+
+// Cases large enough (>= 50k multiply-adds or elements x 4) to be split across threads.
+DEPTHWISE_CASES.push({
+  name: 'dw 3x3 split across threads',
+  op: 'DEPTHWISE_CONV_2D',
+  inShape: [1, 31, 29, 19],
+  outC: 19,
+  fh: 3,
+  fw: 3,
+  act: ACT.RELU,
+});
+FC_CASES.push(
+  { name: 'fc 1x300 -> 211 split by units', op: 'FULLY_CONNECTED', inShape: [1, 300], outC: 211 },
+  { name: 'fc 37x64 -> 30 split by rows', op: 'FULLY_CONNECTED', inShape: [37, 64], outC: 30 },
+);
+ADD_CASES.push({ name: 'add split across threads', op: 'ADD', inShape: [1, 13, 1001], outC: 1001 });

@@ -196,7 +196,17 @@ function run(
     // The test reaches into the executor to check which implementation each node ran: a wasm
     // case that silently fell back to the reference would otherwise pass without testing anything.
     const nodes = (it as unknown as { main: { nodes: { data: { impl?: string } }[] } }).main.nodes;
-    return { outs: first, impls: nodes.map((n) => n.data.impl ?? 'reference') };
+    const impls = nodes.map((n) => n.data.impl ?? 'reference');
+    if (optimized && threads > 1 && impls.some((n) => n !== 'reference')) {
+      // Some jobs were split into parts (which thread runs a part is up to the scheduler).
+      const pool = (it as unknown as { wasm: { pool: { stats: { jobs: number; chunks: number } } | null } })
+        .wasm.pool;
+      expect(pool, 'a thread pool was started').not.toBeNull();
+      expect(pool!.stats.chunks, `jobs split across threads ${JSON.stringify(pool!.stats)}`).toBeGreaterThan(
+        pool!.stats.jobs,
+      );
+    }
+    return { outs: first, impls };
   } finally {
     it.dispose();
   }
