@@ -75,6 +75,8 @@ export interface SubgraphReport {
 export interface MemoryReport {
   arenaBytes: number;
   lowerBoundBytes: number;
+  /** The lower bound over unaligned sizes (buffers are 64-byte aligned in the arena). */
+  rawLowerBoundBytes: number;
   /** Variables and kernels' persistent buffers. */
   persistentBytes: number;
   /** Tensors computed once at load time (constant folding), kept on the heap. */

@@ -30,6 +30,8 @@ export interface ArenaPlan {
   readonly size: number;
   /** Largest sum of (aligned) bytes live at once. */
   readonly lowerBound: number;
+  /** The same bound over the requested sizes before alignment. */
+  readonly rawLowerBound: number;
 }
 
 /** Rounds n up to a multiple of `alignment` (a power of two). */
@@ -67,7 +69,12 @@ export function planArena(requests: readonly PlanRequest[], alignment = 64): Are
     arenaSize = Math.max(arenaSize, best + r.size);
   }
   for (const r of requests) if (!offsets.has(r.id)) offsets.set(r.id, 0);
-  return { offsets, size: arenaSize, lowerBound: liveBytesLowerBound(reqs) };
+  return {
+    offsets,
+    size: arenaSize,
+    lowerBound: liveBytesLowerBound(reqs),
+    rawLowerBound: liveBytesLowerBound(requests),
+  };
 }
 
 /** Returns the largest sum of sizes of requests live at the same step. */

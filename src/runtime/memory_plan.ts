@@ -11,6 +11,7 @@ import { Interpreter } from './interpreter.js';
 export interface MemoryPlanReport {
   arenaBytes: number;
   lowerBoundBytes: number;
+  rawLowerBoundBytes: number;
   persistentBytes: number;
   foldedBytes: number;
   error?: string;
@@ -24,6 +25,13 @@ export function planMemory(model: Model): MemoryPlanReport {
     return { ...it.memoryStats() };
   } catch (e) {
     if (!(e instanceof TfliteError)) throw e;
-    return { arenaBytes: 0, lowerBoundBytes: 0, persistentBytes: 0, foldedBytes: 0, error: e.message };
+    return {
+      arenaBytes: 0,
+      lowerBoundBytes: 0,
+      rawLowerBoundBytes: 0,
+      persistentBytes: 0,
+      foldedBytes: 0,
+      error: e.message,
+    };
   }
 }

@@ -49,8 +49,10 @@ export interface ExecutorOptions {
 export interface MemoryStats {
   /** Bytes of the planned activation arena. */
   readonly arenaBytes: number;
-  /** Largest sum of bytes live at once (no plan can do better). */
+  /** Largest sum of bytes live at once, each buffer rounded up to the 64-byte alignment. */
   readonly lowerBoundBytes: number;
+  /** The same bound over unaligned tensor sizes (differs for tiny models only). */
+  readonly rawLowerBoundBytes: number;
   /** Bytes of variables and kernels' persistent buffers. */
   readonly persistentBytes: number;
   /** Bytes of tensors computed once at prepare time (on the heap). */
@@ -333,7 +335,13 @@ export class SubgraphExecutor {
     let foldedBytes = 0;
     for (const st of this.nodes)
       if (st.folded) for (const o of st.node.outputs) foldedBytes += o.bytes.byteLength;
-    this.stats = { arenaBytes: plan.size, lowerBoundBytes: plan.lowerBound, persistentBytes, foldedBytes };
+    this.stats = {
+      arenaBytes: plan.size,
+      lowerBoundBytes: plan.lowerBound,
+      rawLowerBoundBytes: plan.rawLowerBound,
+      persistentBytes,
+      foldedBytes,
+    };
 
     // init hooks (e.g. weight packing into persistent memory).
     for (const st of this.nodes) {
