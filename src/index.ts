@@ -43,3 +43,6 @@ export {
   type InMemoryModel,
   type TfjsModelLike,
 } from './convert/index.js';
+// Post-training quantization: dynamic range, float16, full-integer int8 and 16x8, with calibration
+// sources (tensors, .npy, images through the vision preprocessing).
+export * from './quantize/index.js';
