@@ -13,6 +13,8 @@ export interface HtmlReportOptions {
   title?: string;
   /** The command that made the report, shown at the bottom. */
   command?: string;
+  /** A paragraph under the title (what the models are, how they were made). */
+  note?: string;
 }
 
 /** Returns bytes in binary units: "1.9 MiB". */
@@ -29,7 +31,15 @@ function bytes(n: number): string {
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`);
 const ms = (v: number) =>
-  !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  !Number.isFinite(v)
+    ? '–'
+    : v >= 100
+      ? v.toFixed(0)
+      : v >= 10
+        ? v.toFixed(1)
+        : v >= 1
+          ? v.toFixed(2)
+          : v.toFixed(3);
 const ratio = (v: number, ref: number) => (ref > 0 && Number.isFinite(v) ? `${(v / ref).toFixed(2)}×` : '–');
 const count = (n: number) =>
   n >= 1e9
@@ -45,7 +55,7 @@ const small = (v: number | null) =>
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;margin:24px auto;max-width:1100px;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-p.meta{color:#555;margin:2px 0}
+p.meta{color:#555;margin:2px 0}p.note{margin:4px 0 10px;max-width:900px}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}
 th{background:#f4f4f4;font-weight:600}td.name,th.name{text-align:left}
@@ -174,7 +184,7 @@ export function renderCompareHtml(report: CompareReport, options: HtmlReportOpti
 </head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p class="meta">${report.images.count} photos from <code>${escapeXml(report.images.dir)}</code> (labels: ${escapeXml(report.images.labels)}); centre crop as the model's classify.</p>
+${options.note ? `<p class="note">${escapeXml(options.note)}</p>\n` : ''}<p class="meta">${report.images.count} photos from <code>${escapeXml(report.images.dir)}</code> (labels: ${escapeXml(report.images.labels)}); centre crop as the model's classify.</p>
 <p class="meta">Measured ${escapeXml(env.date)} with tflite-ts on ${escapeXml(env.runtime)}, ${escapeXml(env.platform)}, ${env.cpus} CPU(s). Latency: median of ${first?.latency.runs ?? 0} invokes after warm-up (random inputs). Ratios (×) are against the first model.</p>
 <h2>Side by side</h2>
 <table id="compare-table">
@@ -190,6 +200,7 @@ ${sizeChart}
 ${latencyChart}
 </div>
 <h2>Where the time goes</h2>
+<p class="meta">Time per invoke of each op type on 1 thread: for each op, the median over batches of profiled invokes, summed per type; timing every op adds a little to each. One scale for all models.</p>
 <div class="charts">
 ${opCharts.join('\n')}
 </div>

@@ -16,5 +16,6 @@ export * from './image_evaluator.js';
 export * from './tensor_match.js';
 export * from './tensor_diff.js';
 export * from './compare_report.js';
+export * from './op_profile.js';
 export * from './svg_chart.js';
 export * from './html_report.js';

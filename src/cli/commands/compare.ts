@@ -1,6 +1,6 @@
 /**
  * `tflite-ts compare A.tflite B.tflite [C ...] --images DIR [--labels-csv F] [--top 5]
- * [--limit N] [--threads N] [--runs N] [--html report.html] [--title T] [--json]`: several
+ * [--limit N] [--threads N] [--runs N] [--html report.html] [--title T] [--note N] [--json]`: several
  * classifiers (typically a float model and its quantized forms) on the same photos, side by side:
  * file size, weight bytes, arena bytes, median latency on 1 and N threads, top-1 and top-k,
  * agreement of the top-1 with the first model's, mean |score difference| from the first model,
@@ -15,8 +15,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { type CompareModel, type CompareReport, opTypeTimes } from '../../eval/compare_report.js';
+import type { CompareModel, CompareReport } from '../../eval/compare_report.js';
 import { renderCompareHtml } from '../../eval/html_report.js';
+import { profileOpTypes } from '../../eval/op_profile.js';
 import { loadModel } from '../../format/load_model.js';
 import { computeModelStats } from '../../ir/model_stats.js';
 import { evaluateModels } from '../../node/evaluate_models.js';
@@ -41,10 +42,12 @@ interface CompareCliOptions extends CommonOptions {
   warmupMs: string;
   html?: string;
   title?: string;
+  note?: string;
 }
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '-' : `${(100 * v).toFixed(1)}%`);
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const ms = (v: number) =>
+  v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
 
 /** Returns the terminal table of a compare report. */
 export function renderCompareText(r: CompareReport, width: number): string {
@@ -112,10 +115,11 @@ export const compareCommand: CliCommand = {
           '--threads <n>',
           'threads for the N-thread latency and the evaluation workers (default: one per core)',
         )
-        .option('--runs <n>', 'timed invokes per latency measurement', '30')
+        .option('--runs <n>', 'timed invokes per latency measurement (and profiled batches per model)', '30')
         .option('--warmup-ms <ms>', 'warm-up time before each latency measurement', '500')
         .option('--html <file>', 'write a self-contained HTML report with charts')
-        .option('--title <text>', 'title of the HTML report', 'Model comparison'),
+        .option('--title <text>', 'title of the HTML report', 'Model comparison')
+        .option('--note <text>', 'a paragraph under the title of the HTML report (what the models are)'),
     ).action(async (paths: string[], o: CompareCliOptions) =>
       runAction(ctx, 'compare', o, async () => {
         if (o.images === undefined) throw new UsageError('--images DIR is required');
@@ -145,7 +149,7 @@ export const compareCommand: CliCommand = {
         const rows: CompareModel[] = [];
         for (const [i, m] of models.entries()) {
           bench.update(i, basename(m.file));
-          const one = await benchmark(m.bytes, { threads: 1, runs, warmupMs, profile: true });
+          const one = await benchmark(m.bytes, { threads: 1, runs, warmupMs });
           const many = threads > 1 ? await benchmark(m.bytes, { threads, runs, warmupMs }) : one;
           const stats = computeModelStats(loadModel(m.bytes));
           const s = ev.reports[i]!.summary;
@@ -166,7 +170,10 @@ export const compareCommand: CliCommand = {
             },
             agreement: ev.agreement[i]!,
             meanAbsDiff: ev.meanAbsDiff[i]!,
-            ops: opTypeTimes(one.profile ?? []),
+            ops: await profileOpTypes(m.bytes, {
+              minBatches: Math.max(5, runs),
+              minMs: Math.min(300, 10 * runs),
+            }),
           });
         }
         bench.update(models.length);
@@ -205,7 +212,7 @@ export const compareCommand: CliCommand = {
             ...paths,
             ...flags.flatMap(([f, v]) => (v === undefined ? [] : [f, v])),
           ].join(' ');
-          await writeFile(o.html, renderCompareHtml(report, { title: o.title, command }));
+          await writeFile(o.html, renderCompareHtml(report, { title: o.title, command, note: o.note }));
         }
         if (o.json) writeJson(ctx.io, report);
         else {
