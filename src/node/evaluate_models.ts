@@ -5,7 +5,7 @@
  * each model's top-1 agrees with the first model's and how far its scores are from the first's.
  */
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { loadModel } from '../format/load_model.js';
 import { classOffset } from '../eval/class_alignment.js';
 import type { EvalImageResult, EvalReport } from '../eval/eval_report.js';
@@ -91,7 +91,7 @@ export async function evaluateModels(
         classifier: { ...options.classifier, crop },
         labels: models.map((m) => m.labels),
       },
-      onProgress: (done, n, path) => options.onProgress?.(done, n, basename(path)),
+      onProgress: (done, n, path) => options.onProgress?.(done, n, relative(dir, path)),
     },
   );
 

@@ -40,8 +40,8 @@ for (const [folder, file, bytes] of [
   writeFileSync(join(images, folder, file), bytes);
 }
 
-async function cli(args: string[]) {
-  const io = captureIO();
+async function cli(args: string[], tty = false) {
+  const io = captureIO({ stderrIsTTY: tty });
   const code = await run(args, io);
   return { code, out: io.stdout, err: io.stderr };
 }
@@ -157,6 +157,13 @@ describe('tflite-ts eval', () => {
     const partial = await cli(['eval', 'merge', files[0]!]);
     expect(partial.code).toBe(1);
     expect(partial.err).toMatch(/shard\(s\) 2\/2 missing/);
+  });
+
+  it('draws a progress bar with the time left on a terminal', async () => {
+    const r = await cli(['eval', model, '--images', images, '--labels', labels, '--threads', '1'], true);
+    expect(r.err).toMatch(/\reval \[#+\.*\] +\d+% \d\/5 ETA 0:\d\d class_\d\/\w+\.png/);
+    expect(r.err).toMatch(/100% 5\/5/);
+    expect(r.err.endsWith('\r\x1b[K')).toBe(true); // cleared at the end
   });
 
   it('rejects bad usage with exit code 2', async () => {
