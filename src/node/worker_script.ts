@@ -3,9 +3,11 @@
  * compiled `.js` file next to the caller. When the code runs from its TypeScript sources (the
  * tests run src/ through vitest, which worker_threads cannot load), the entry is bundled once per
  * process with esbuild (a devDependency, present wherever the sources are) into
- * node_modules/.cache/tflite-ts/, where its package imports (sharp, flatbuffers) still resolve.
+ * node_modules/.cache/tflite-ts/ (one file per content), where its package imports (sharp,
+ * flatbuffers) still resolve.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = new Map<string, Promise<URL>>();
@@ -49,17 +51,23 @@ async function bundle(source: string, name: string, from: string): Promise<URL> 
   }
   const cache = fileURLToPath(new URL('../../node_modules/.cache/tflite-ts/', from));
   if (!existsSync(cache)) mkdirSync(cache, { recursive: true });
-  // One file per process: parallel test processes must not overwrite each other's bundle.
-  const outfile = `${cache}${name}.${process.pid}.mjs`;
-  await esbuild.build({
+  const out = await esbuild.build({
     entryPoints: [source],
-    outfile,
+    write: false,
     bundle: true,
     format: 'esm',
     platform: 'node',
     packages: 'external',
     logLevel: 'silent',
   });
-  process.once('exit', () => rmSync(outfile, { force: true }));
+  const code = out.outputFiles[0]!.contents;
+  // Named by content: processes running the same sources share one file, and a process never
+  // sees a half-written one (written aside, then renamed into place).
+  const outfile = `${cache}${name}.${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
+  if (!existsSync(outfile)) {
+    const tmp = `${outfile}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, outfile);
+  }
   return pathToFileURL(outfile);
 }
