@@ -12,10 +12,16 @@
  *    outputs differently (tfjs-tflite, TFLite's older build, equals ours exactly there too).
  *  - int8: LiteRT runs the int8 ops on XNNPACK, whose requantization (float multiplier, round to
  *    nearest even) differs from TFLite's reference kernels (fixed-point multiplier, ties away
- *    from zero) by one step on some values of every layer. On MobileNet and VWW (a plain chain)
- *    the outputs stay within +-1 step; through ResNet-8's and DeepLab's residual ADDs the
- *    one-step differences accumulate to a few steps (4 measured). Both Google runtimes (both on
- *    XNNPACK) agree with each other there. The classification (top-1 / per-pixel class) agrees.
+ *    from zero) by one step on some values of every layer. On MobileNet and VWW the outputs stay
+ *    within +-1 step. In deeper graphs the one-step differences of each layer are amplified by the
+ *    next (a depthwise conv with large weights turns one input step into several output steps)
+ *    and accumulate: along DeepLab the first conv differs from LiteRT by at most 1 step on 0.3% of
+ *    its values, the first depthwise by up to 6 on 1%, and the logits by up to 5 on 70%. So the
+ *    +-1 is checked where it holds, op by op: every op of the int8 model gets the same input
+ *    bytes in both runtimes (LiteRT's own values of that op's inputs on the test photo; see
+ *    helpers/op_by_op.ts) and its outputs must agree within 1 step. End to end the
+ *    classification (top-1 / per-pixel class) must agree, and MobileNet's and VWW's outputs
+ *    within 1 step.
  *  - dynamic: every runtime has its own hybrid kernels (XNNPACK quantizes inputs per row
  *    differently from TFLite's per-batch scheme); LiteRT and tfjs-tflite differ from each other
  *    by up to a few percent. Ours must be as close to LiteRT as tfjs-tflite is (1.5x margin) and
@@ -41,6 +47,7 @@ import { type QuantizationMode, quantizeModelBytes } from '../../src/quantize/qu
 import { Interpreter } from '../../src/runtime/interpreter.js';
 import { FIXTURES, HAVE_FIXTURES, readFixture } from '../support/fixtures.js';
 import { ensurePeersHarness, peersAvailable, runPeer } from '../support/peers.js';
+import { compareOpByOp } from './helpers/op_by_op.js';
 
 interface Case {
   name: string;
@@ -48,8 +55,8 @@ interface Case {
   /** Normalization of the photos when the model's metadata gives none. */
   norm?: { mean: number; std: number };
   calibration: number;
-  /** Largest int8 output difference from LiteRT, in output steps (see the module comment). */
-  int8Steps: number;
+  /** Largest int8 end-to-end output difference from LiteRT in output steps, when bounded (see the module comment). */
+  int8Steps?: number;
   kind: 'classifier' | 'segmenter';
 }
 
@@ -75,14 +82,14 @@ const CASES: Case[] = [
     path: 'models/classification/cifar10_resnet8/pretrainedResnet.tflite',
     norm: { mean: 0, std: 1 },
     calibration: 4,
-    int8Steps: 4,
+
     kind: 'classifier',
   },
   {
     name: 'deeplabv3',
     path: 'models/segmentation/deeplabv3.tflite',
     calibration: 2,
-    int8Steps: 4,
+
     kind: 'segmenter',
   },
 ];
@@ -207,7 +214,14 @@ describe.skipIf(!HAVE_FIXTURES || !peersAvailable('node'))('quantized fixture mo
             expect(maxAbs(ours, new Float32Array(tfjs.outputs[0]!.data.buffer))).toBe(0);
             expect(diff / step('int16')).toBeLessThanOrEqual(c.name === 'resnet8' ? 8 : 0);
           } else if (mode === 'int8') {
-            expect(Math.round(diff / step('int8'))).toBeLessThanOrEqual(c.int8Steps);
+            if (c.int8Steps !== undefined)
+              expect(Math.round(diff / step('int8'))).toBeLessThanOrEqual(c.int8Steps);
+            const ops = await compareOpByOp(q.model, inputs, dir);
+            expect(ops.length).toBe(q.model.subgraphs[0]!.operators.length);
+            const worst = ops.reduce((a, o) => (o.maxDiff > a.maxDiff ? o : a));
+            expect(worst.maxDiff, `${worst.op} (node ${worst.index}, ${worst.output})`).toBeLessThanOrEqual(
+              1,
+            );
           } else {
             const tfjs = await runPeer({ runtime: 'tfjs-tflite', model: file, inputs });
             const spread = maxAbs(new Float32Array(tfjs.outputs[0]!.data.buffer), theirs);
