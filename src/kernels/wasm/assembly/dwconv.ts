@@ -11,7 +11,7 @@
 // Float bound: a float32 sum of at most fh*fw products from the bias, |error| <= fh*fw * 2^-24 * sum|terms|.
 
 import { pa, pf, pi, splitAt } from './params';
-import { requant1, requant4 } from './requantize';
+import { requant1, requant4, requant4u, uniformShiftWord } from './requantize';
 
 export const D_BATCHES = 0;
 export const D_IN_H = 1;
@@ -220,6 +220,8 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32): void {
   const dy = <usize>dh * rowBytes;
   const dx = <usize>dw * cBytes;
   const is3x3 = fh == 3 && fw == 3;
+  const uw = uniformShiftWord(rq, np, C);
+  const ushift = uw - 64;
   for (let row = r0; row < r1; row++) {
     const b = row / outH;
     const oy = row - b * outH;
@@ -289,7 +291,11 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32): void {
             }
           }
         }
-        store8<T>(yp + c, requant4(acc0, rq, np, c, vzp, vmin, vmax), requant4(acc1, rq, np, c + 4, vzp, vmin, vmax));
+        if (uw != 0) {
+          store8<T>(yp + c, requant4u(acc0, rq, np, c, ushift, vzp, vmin, vmax), requant4u(acc1, rq, np, c + 4, ushift, vzp, vmin, vmax));
+        } else {
+          store8<T>(yp + c, requant4(acc0, rq, np, c, vzp, vmin, vmax), requant4(acc1, rq, np, c + 4, vzp, vmin, vmax));
+        }
       }
       for (; c < cBytes; c++) {
         let acc = 0;

@@ -14,7 +14,7 @@
 // for 256 MACs.
 
 import { pa, pi, splitAt } from './params';
-import { requant4 } from './requantize';
+import { requant4, requant4u, uniformShiftWord } from './requantize';
 
 // Loads x[k], x[k+1] and returns them widened to int16 in every lane pair.
 // @ts-ignore: decorator
@@ -106,6 +106,7 @@ function gemmTile<T>(
   const vzp = i32x4.splat(zp);
   const vmin = i32x4.splat(qmin);
   const vmax = i32x4.splat(qmax);
+  const uw = uniformShiftWord(rq, np, n);
   let mc = <i32>(16384 / (k + 1)) & ~3;
   if (mc < 4) mc = 4;
   for (let ib = i0; ib < i1; ib += mc) {
@@ -176,10 +177,18 @@ function gemmTile<T>(
           }
         }
         const jj = <usize>j;
-        store8<T>(c3, requant4(acc30, rq, np, jj, vzp, vmin, vmax), requant4(acc31, rq, np, jj + 4, vzp, vmin, vmax), nr);
-        store8<T>(c2, requant4(acc20, rq, np, jj, vzp, vmin, vmax), requant4(acc21, rq, np, jj + 4, vzp, vmin, vmax), nr);
-        store8<T>(c1, requant4(acc10, rq, np, jj, vzp, vmin, vmax), requant4(acc11, rq, np, jj + 4, vzp, vmin, vmax), nr);
-        store8<T>(c0, requant4(acc00, rq, np, jj, vzp, vmin, vmax), requant4(acc01, rq, np, jj + 4, vzp, vmin, vmax), nr);
+        if (uw != 0) {
+          const sh = uw - 64;
+          store8<T>(c3, requant4u(acc30, rq, np, jj, sh, vzp, vmin, vmax), requant4u(acc31, rq, np, jj + 4, sh, vzp, vmin, vmax), nr);
+          store8<T>(c2, requant4u(acc20, rq, np, jj, sh, vzp, vmin, vmax), requant4u(acc21, rq, np, jj + 4, sh, vzp, vmin, vmax), nr);
+          store8<T>(c1, requant4u(acc10, rq, np, jj, sh, vzp, vmin, vmax), requant4u(acc11, rq, np, jj + 4, sh, vzp, vmin, vmax), nr);
+          store8<T>(c0, requant4u(acc00, rq, np, jj, sh, vzp, vmin, vmax), requant4u(acc01, rq, np, jj + 4, sh, vzp, vmin, vmax), nr);
+        } else {
+          store8<T>(c3, requant4(acc30, rq, np, jj, vzp, vmin, vmax), requant4(acc31, rq, np, jj + 4, vzp, vmin, vmax), nr);
+          store8<T>(c2, requant4(acc20, rq, np, jj, vzp, vmin, vmax), requant4(acc21, rq, np, jj + 4, vzp, vmin, vmax), nr);
+          store8<T>(c1, requant4(acc10, rq, np, jj, vzp, vmin, vmax), requant4(acc11, rq, np, jj + 4, vzp, vmin, vmax), nr);
+          store8<T>(c0, requant4(acc00, rq, np, jj, vzp, vmin, vmax), requant4(acc01, rq, np, jj + 4, vzp, vmin, vmax), nr);
+        }
       }
     }
   }

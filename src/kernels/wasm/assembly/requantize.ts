@@ -78,3 +78,40 @@ export function requant1(acc: i32, rq: usize, np: usize, col: usize, zp: i32, qm
   r += zp;
   return r < qmin ? qmin : r > qmax ? qmax : r;
 }
+
+/**
+ * requant4 when every column has the same shift (per-tensor quantization; `shift` given, not
+ * read): the rounding divide uses the vector shifts (TFLite's RoundingDivideByPOT with mask and
+ * threshold) instead of the float64 lanes, about half the instructions.
+ */
+// @ts-ignore: decorator
+@inline
+export function requant4u(acc: v128, rq: usize, np: usize, col: usize, shift: i32, zp: v128, qmin: v128, qmax: v128): v128 {
+  const o = col << 2;
+  let x = i32x4.add(acc, v128.load(rq + o));
+  if (shift > 0) x = i32x4.shl(x, shift);
+  const m = v128.load(rq + rqMult(np) + o);
+  const half = i64x2.splat(1 << 30);
+  const plo = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), half), 31);
+  const phi = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), half), 31);
+  const q = i32x4.shuffle(plo, phi, 0, 2, 4, 6);
+  let r = q;
+  if (shift < 0) {
+    const e = -shift;
+    const mask = i32x4.splat((1 << e) - 1);
+    const threshold = i32x4.sub(i32x4.splat(((1 << e) - 1) >> 1), i32x4.lt_s(q, i32x4.splat(0)));
+    r = i32x4.sub(i32x4.shr_s(q, e), i32x4.gt_s(v128.and(q, mask), threshold));
+  }
+  r = i32x4.add(r, zp);
+  return i32x4.min_s(i32x4.max_s(r, qmin), qmax);
+}
+
+/**
+ * Returns the shift shared by all n columns plus 64, or 0 when they differ (the parameter word
+ * that selects requant4u).
+ */
+export function uniformShiftWord(rq: usize, np: usize, n: i32): i32 {
+  const s0 = load<i32>(rq + rqShift(np));
+  for (let j = 1; j < n; j++) if (load<i32>(rq + rqShift(np) + (<usize>j << 2)) != s0) return 0;
+  return s0 + 64;
+}
