@@ -158,9 +158,12 @@ export async function quantizeInt8(
   );
   try {
     const q = await quantizeConverted(float, { mode: 'int8', calibration, samples: calibration.length });
+    const evaluation = evaluateTflite(writeModel(q.model), test);
+    // the float model's description gives the float accuracy: add the int8 one
+    q.model.description =
+      `${q.model.description ?? ''} Int8 test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% on ${test.count} Fashion-MNIST test images.`.trim();
     const bytes = writeModel(q.model);
     writeFileSync(path, bytes);
-    const evaluation = evaluateTflite(bytes, test);
     log(
       `int8 .tflite (tflite-ts interpreter): test accuracy ${pct(evaluation)}; wrote ${path} (${bytes.byteLength} bytes)`,
     );
