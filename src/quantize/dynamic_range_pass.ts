@@ -7,6 +7,8 @@
  *  - DEPTHWISE_CONV_2D: per channel along axis 3 -> version 6 (4 per tensor);
  *  - FULLY_CONNECTED: one scale per tensor, inputs quantized asymmetrically per row
  *    (asymmetric_quantize_inputs, version 9), the more accurate hybrid scheme;
+ *  - SVDF (feature and time weights) and UNIDIRECTIONAL_SEQUENCE_LSTM (gate, peephole and
+ *    projection weights): per tensor, asymmetric inputs (versions 4 and 3);
  *  - biases stay float32 (the hybrid kernels add them in float).
  *
  * TFLite's converter leaves weights with fewer than 1024 elements float (weights_min_num_elements)
@@ -19,18 +21,31 @@
  */
 import type { BuiltinOpName } from '../ir/builtin_ops.js';
 import { builtinOpName } from '../ir/builtin_ops.js';
-import { type OptionsOf, makeOptions } from '../ir/builtin_options.js';
+import { type OptionsName, type OptionsOf, makeOptions } from '../ir/builtin_options.js';
 import { dtypeCode, dtypeFromCode } from '../ir/dtype.js';
 import type { Model, Operator } from '../ir/model.js';
 import { GraphEditor, bytesOf } from './graph/model_editor.js';
 import { assignVersions, type NodeOutcome } from './integer/integer_pass.js';
 import { quantizeSymmetricWeights } from './quant_params.js';
 
-/** Hybrid ops: position of the weights and the per-channel axis (undefined: always per tensor). */
-const HYBRID: Readonly<Record<string, { weights: number; axis: number | undefined }>> = {
-  CONV_2D: { weights: 1, axis: 0 },
-  DEPTHWISE_CONV_2D: { weights: 1, axis: 3 },
-  FULLY_CONNECTED: { weights: 1, axis: undefined },
+/**
+ * Hybrid ops: positions of the weights, the per-channel axis (undefined: per tensor), and the
+ * options table whose asymmetric_quantize_inputs to set.
+ */
+const HYBRID: Readonly<
+  Record<string, { weights: readonly number[]; axis: number | undefined; options?: OptionsName }>
+> = {
+  CONV_2D: { weights: [1], axis: 0 },
+  DEPTHWISE_CONV_2D: { weights: [1], axis: 3 },
+  FULLY_CONNECTED: { weights: [1], axis: undefined, options: 'FullyConnectedOptions' },
+  // weights_feature, weights_time.
+  SVDF: { weights: [1, 2], axis: undefined, options: 'SVDFOptions' },
+  // Input-to-gate and recurrent-to-gate weights, peepholes (cell-to-gate), projection.
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    weights: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16],
+    axis: undefined,
+    options: 'UnidirectionalSequenceLSTMOptions',
+  },
 };
 
 /** Options of the dynamic-range pass. */
@@ -56,11 +71,32 @@ export function dynamicRangePass(model: Model, options: DynamicRangeOptions): No
     const h = HYBRID[opName(op)];
     op.inputs.forEach((t, i) => {
       if (t < 0) return;
-      const hybridSlot = h !== undefined && i === h.weights;
+      const hybridSlot = h !== undefined && h.weights.includes(i);
       readers.set(t, (readers.get(t) ?? true) && hybridSlot);
     });
   }
   const quantized = new Map<number, number>();
+  const quantizeWeights = (w: number, axis: number | undefined): number => {
+    const done = quantized.get(w);
+    if (done !== undefined) return done;
+    const wt = sg.tensors[w]!;
+    const sw = quantizeSymmetricWeights(ed.constantFloats(w), wt.shape, axis);
+    const wName = wt.name;
+    ed.renameAway(w, `${wName}_float`);
+    const q = ed.addTensor({
+      name: wName,
+      shape: [...wt.shape],
+      type: dtypeCode('int8'),
+      buffer: ed.addBuffer(bytesOf(sw.data)),
+      quantization: {
+        scale: sw.scales,
+        zeroPoint: sw.scales.map(() => 0),
+        quantizedDimension: sw.scales.length > 1 ? sw.axis : 0,
+      },
+    });
+    quantized.set(w, q);
+    return q;
+  };
   const outcomes = sg.operators.map((op, index): NodeOutcome => {
     const name = opName(op);
     const out = sg.tensors[op.outputs[0] ?? -1]?.name ?? '';
@@ -69,40 +105,30 @@ export function dynamicRangePass(model: Model, options: DynamicRangeOptions): No
     if (!h) return { ...base, quantized: false, reason: 'no weights to quantize' };
     if (keep.has(name) || op.outputs.some((o) => keep.has(sg.tensors[o]!.name)))
       return { ...base, quantized: false, reason: '--keep-float' };
-    const w = op.inputs[h.weights] ?? -1;
     const x = op.inputs[0] ?? -1;
-    if (w < 0 || !ed.isConstant(w) || dtypeFromCode(sg.tensors[w]!.type) !== 'float32')
-      return { ...base, quantized: false, reason: 'weights are not constant float32' };
     if (x < 0 || dtypeFromCode(sg.tensors[x]!.type) !== 'float32')
       return { ...base, quantized: false, reason: 'input is not float32' };
-    const wt = sg.tensors[w]!;
-    const elements = wt.shape.reduce((a, d) => a * d, 1);
+    const slots = h.weights.filter((i) => (op.inputs[i] ?? -1) >= 0);
+    for (const i of slots) {
+      const w = op.inputs[i]!;
+      if (!ed.isConstant(w) || dtypeFromCode(sg.tensors[w]!.type) !== 'float32')
+        return { ...base, quantized: false, reason: `weights (input ${i}) are not constant float32` };
+      if (!readers.get(w)) return { ...base, quantized: false, reason: 'weights are shared with a float op' };
+    }
+    // The hybrid kernels take all of an op's weights quantized or none: the size threshold looks
+    // at the largest.
+    const elements = Math.max(
+      ...slots.map((i) => sg.tensors[op.inputs[i]!]!.shape.reduce((a, d) => a * d, 1)),
+    );
     if (elements < minElements)
       return { ...base, quantized: false, reason: `weights have ${elements} < ${minElements} elements` };
-    if (!readers.get(w)) return { ...base, quantized: false, reason: 'weights are shared with a float op' };
-    let q = quantized.get(w);
-    if (q === undefined) {
-      const axis = options.perTensor ? undefined : h.axis;
-      const sw = quantizeSymmetricWeights(ed.constantFloats(w), wt.shape, axis);
-      const wName = wt.name;
-      ed.renameAway(w, `${wName}_float`);
-      q = ed.addTensor({
-        name: wName,
-        shape: [...wt.shape],
-        type: dtypeCode('int8'),
-        buffer: ed.addBuffer(bytesOf(sw.data)),
-        quantization: {
-          scale: sw.scales,
-          zeroPoint: sw.scales.map(() => 0),
-          quantizedDimension: sw.scales.length > 1 ? sw.axis : 0,
-        },
+    for (const i of slots)
+      op.inputs[i] = quantizeWeights(op.inputs[i]!, options.perTensor ? undefined : h.axis);
+    if (h.options && op.builtinOptions) {
+      op.builtinOptions = makeOptions(h.options, {
+        ...(op.builtinOptions.values as Partial<OptionsOf<typeof h.options>>),
+        asymmetricQuantizeInputs: true,
       });
-      quantized.set(w, q);
-    }
-    op.inputs[h.weights] = q;
-    if (name === 'FULLY_CONNECTED' && op.builtinOptions) {
-      const values = op.builtinOptions.values as Partial<OptionsOf<'FullyConnectedOptions'>>;
-      op.builtinOptions = makeOptions('FullyConnectedOptions', { ...values, asymmetricQuantizeInputs: true });
     }
     return { ...base, quantized: true };
   });

@@ -64,6 +64,15 @@ export function opVersion(sig: OpSignature): number {
       if (in0 === 'int8' && in1 === 'int8') return 4;
       return 1;
     }
+    case 'SVDF':
+      if (in0 === 'int8') return 3;
+      if (in0 === 'float32' && in1 === 'int8') return opt(sig, 'asymmetricQuantizeInputs') ? 4 : 2;
+      return 1;
+    case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
+      if (in0 === 'int16' && sig.inputs[2] === 'int8') return 5;
+      if (opt(sig, 'diagonalRecurrentTensors')) return 4;
+      if (in0 === 'float32' && sig.inputs[2] === 'int8') return opt(sig, 'asymmetricQuantizeInputs') ? 3 : 2;
+      return 1;
     case 'TRANSPOSE_CONV':
       if (opt(sig, 'fusedActivationFunction')) return 4;
       if (sig.inputs.length === 4 && sig.inputs[3] !== undefined) return 3;
