@@ -124,10 +124,25 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
+/**
+ * Class names by error code: a minified build renames classes, so `err.name` (taken from the
+ * constructor) is not stable there; the codes are.
+ */
+const ERROR_NAMES: Record<string, string> = {
+  MODEL_FORMAT: 'ModelFormatError',
+  UNSUPPORTED_OP: 'UnsupportedOpError',
+  SHAPE: 'ShapeError',
+  INPUT: 'InputError',
+  IMAGE_DECODE: 'ImageDecodeError',
+  LIMIT: 'LimitError',
+};
+
 function toWorkerError(err: unknown): WorkerError {
-  if (err instanceof UnsupportedOpError)
-    return { name: err.name, code: err.code, message: err.message, op: err.op };
-  if (err instanceof TfliteError) return { name: err.name, code: err.code, message: err.message };
+  if (err instanceof TfliteError) {
+    const name = ERROR_NAMES[err.code] ?? err.name;
+    if (err instanceof UnsupportedOpError) return { name, code: err.code, message: err.message, op: err.op };
+    return { name, code: err.code, message: err.message };
+  }
   if (err instanceof Error) return { name: err.name, code: undefined, message: err.message };
   return { name: 'Error', code: undefined, message: String(err) };
 }

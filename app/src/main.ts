@@ -28,8 +28,8 @@ type ModelSource = { kind: 'default' } | { kind: 'catalog'; id: string } | { kin
 
 const client = new ClassifierClient();
 const status = byId('status');
-const alertBox = byId('alert');
-const alertText = byId('alert-text');
+const alertBox = byId('alert-box');
+const alertText = byId('alert');
 const classifyButton = byId<HTMLButtonElement>('classify');
 const cropPanel = byId('crop-panel');
 const cameraPanel = byId('camera-panel');
@@ -276,9 +276,11 @@ function clearPhoto(): void {
 async function startCamera(): Promise<void> {
   clearError();
   cameraPanel.hidden = false;
+  byId('action-bar').hidden = true; // the shutter is the action while the camera runs
   try {
     await camera.start();
     byId('shutter').focus();
+    byId('shutter').scrollIntoView({ block: 'center' });
   } catch (err) {
     stopCamera();
     showError('camera', err);
@@ -288,6 +290,7 @@ async function startCamera(): Promise<void> {
 function stopCamera(): void {
   camera.stop();
   cameraPanel.hidden = true;
+  byId('action-bar').hidden = false;
 }
 
 async function takePicture(): Promise<void> {

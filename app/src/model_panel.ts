@@ -82,7 +82,7 @@ function item(
   const label = selected ? 'In use' : downloadable && !state.cached ? 'Download' : 'Use';
   const button = h(
     'button',
-    { class: 'btn small', type: 'button', 'aria-label': `${label}: ${title}` },
+    { class: 'btn small', type: 'button', 'aria-label': `${label}: ${title} (${badge})` },
     label,
   );
   button.disabled = selected || p !== undefined;

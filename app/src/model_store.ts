@@ -120,7 +120,7 @@ export function parseLabels(text: string): string[] {
 }
 
 async function readCached(key: string): Promise<Uint8Array | undefined> {
-  if (!cacheAvailable()) return undefined;
+  if (!cacheAvailable() || !(await caches.has(MODEL_CACHE))) return undefined;
   const cache = await caches.open(MODEL_CACHE);
   const hit = await cache.match(key);
   if (!hit) return undefined;
@@ -145,7 +145,7 @@ async function writeCached(key: string, bytes: Uint8Array, sha: string): Promise
 
 /** Returns true when the entry's model is in the offline cache. */
 export async function isCached(entry: CatalogModel): Promise<boolean> {
-  if (!cacheAvailable()) return false;
+  if (!cacheAvailable() || !(await caches.has(MODEL_CACHE))) return false;
   return (await (await caches.open(MODEL_CACHE)).match(entry.url)) !== undefined;
 }
 

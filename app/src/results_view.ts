@@ -20,7 +20,8 @@ export function renderResults(o: {
       const pct = formatPercent(p.score);
       return h(
         'li',
-        { class: 'prediction' },
+        // data-* carry the exact values (the text shows one decimal) for tests and tools.
+        { class: 'prediction', 'data-index': String(p.index), 'data-score': String(p.score) },
         h('span', { class: 'prediction-label' }, p.label),
         ' ',
         h('span', { class: 'prediction-score' }, pct),

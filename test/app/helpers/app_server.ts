@@ -42,7 +42,7 @@ export function startAppServer(args: string[], env: Record<string, string> = {})
           output: () => out,
           stop: () =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('exit', () => done());
               child.kill();
             }),
