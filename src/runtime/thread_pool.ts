@@ -16,6 +16,7 @@
  * SPIN_MS after a job (the next op usually follows within microseconds), then sleep in
  * Atomics.wait.
  */
+import { TfliteError } from '../errors.js';
 import { THREAD_CONTROL_ADDRESS, instanceFor } from '../kernels/wasm/index.js';
 
 const SEQ = 0;
@@ -178,7 +179,12 @@ export class ThreadPool {
 
   /** Starts the workers. Throws when the memory is not shared. */
   constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, threads: number) {
-    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('a thread pool needs a shared memory');
+    if (!(memory.buffer instanceof SharedArrayBuffer)) {
+      throw new TfliteError(
+        'WASM',
+        'a thread pool needs a shared WebAssembly.Memory (threads > 1 with SharedArrayBuffer)',
+      );
+    }
     this.memory = memory;
     this.threads = threads;
     // Shared buffers never detach on grow, so this view stays valid.
@@ -234,7 +240,12 @@ export class ThreadPool {
       // Another thread holds a chunk; it finishes within the time of one chunk.
       if (this.canWait) Atomics.wait(ctl, DONE, done, YIELD_MS);
     }
-    if (Atomics.load(ctl, ERROR)) throw new Error(`kernel job ${job} failed on a worker thread`);
+    if (Atomics.load(ctl, ERROR)) {
+      throw new TfliteError(
+        'WASM',
+        `kernel job ${job} failed on a worker thread; run with threads: 1 to see the error`,
+      );
+    }
   }
 
   /** Stops the workers. */

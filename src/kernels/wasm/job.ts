@@ -2,6 +2,7 @@
  * A node's job in the kernel module: its persistent memory (parameter block first, then packed
  * operands), the job number, and how it is run (one call, or split across the thread pool).
  */
+import { TfliteError } from '../../errors.js';
 import type { EvalContext, InitContext, WasmEnv } from '../kernel.js';
 import type { KernelInstance } from './module.js';
 
@@ -45,7 +46,10 @@ export function jobMemory(
 ): { bytes: Uint8Array; i32: Int32Array; f32: Float32Array } {
   const bytes = ctx.persistent(job.persistent);
   if (bytes.buffer !== job.env.memory.buffer) {
-    throw new Error('persistent memory of a wasm kernel is not in the interpreter memory');
+    throw new TfliteError(
+      'WASM',
+      'persistent memory of a wasm kernel is not in the interpreter memory; this is a bug of tflite-ts (report it)',
+    );
   }
   job.params = bytes.byteOffset;
   return {

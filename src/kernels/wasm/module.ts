@@ -5,6 +5,7 @@
  * address. Memory below WASM_RESERVED_BYTES belongs to the module (static data) and to the thread
  * pool's control block; interpreters pass it as the executor's `memoryBase`.
  */
+import { TfliteError } from '../../errors.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels_wasm.js';
 
 /** Bytes at the start of an interpreter's memory reserved for the kernel module and thread pool. */
@@ -65,7 +66,10 @@ function sharedToUnshared(bytes: Uint8Array): void {
     bytes[i + pattern.length - 1] = 1;
     return;
   }
-  throw new Error('kernel module: shared memory import not found (rebuild with npm run build:wasm)');
+  throw new TfliteError(
+    'WASM',
+    'kernel module: shared memory import not found; rebuild it with `npm run build:wasm`',
+  );
 }
 
 const modules: { shared?: WebAssembly.Module; unshared?: WebAssembly.Module } = {};
@@ -108,7 +112,10 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
     env: {
       memory,
       abort: () => {
-        throw new Error('kernel module aborted');
+        throw new TfliteError(
+          'WASM',
+          'kernel module aborted (a kernel read its parameters wrong: report it)',
+        );
       },
     },
   };

@@ -6,6 +6,7 @@
  * select.ts) the wasm path requests its own memory; otherwise the reference prepare runs again
  * with the real context and the node runs the reference kernel.
  */
+import { TfliteError } from '../../errors.js';
 import type {
   EvalContext,
   InitContext,
@@ -62,7 +63,8 @@ export function activationsInMemory(node: KernelNode): boolean {
 /** Returns the byte address of a tensor in `memory`; throws if it lives elsewhere. */
 export function addressOf(t: KernelTensor, memory: WebAssembly.Memory): number {
   if (t.bytes.buffer !== memory.buffer) {
-    throw new Error(
+    throw new TfliteError(
+      'WASM',
       `tensor ${JSON.stringify(t.name)} is not in the interpreter's WebAssembly memory; ` +
         'this is a bug of the wasm kernel selection (report it)',
     );
