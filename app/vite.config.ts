@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { pwaPlugin } from './build/pwa_plugin.js';
+import { pwaPlugin } from './tools/pwa_plugin.js';
 import { DEFAULT_MODEL_PATH } from './default_model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -7,7 +7,7 @@ import { formatBytes, h } from './dom.js';
 import type { CatalogModel } from './model_catalog.js';
 import type { ModelInfo } from './worker_protocol.js';
 
-/** What the build says about the built-in model (see app/build/pwa_plugin.ts). */
+/** What the build says about the built-in model (see app/tools/pwa_plugin.ts). */
 export interface BuiltInModel {
   url: string;
   fileName: string;

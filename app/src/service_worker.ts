@@ -1,5 +1,5 @@
 /**
- * The service worker (built to sw.js by app/build/pwa_plugin.ts, which fills in __PRECACHE__ and
+ * The service worker (built to sw.js by app/tools/pwa_plugin.ts, which fills in __PRECACHE__ and
  * __VERSION__). It precaches the app shell and the built-in model at install, so the app starts
  * and classifies offline after the first visit.
  *
