@@ -10,10 +10,10 @@ import { decodeImageBlob, pixelsOf } from '../../src/browser/decode_image.js';
 import { InputError, TfliteError, UnsupportedOpError } from '../../src/errors.js';
 import { loadModel } from '../../src/format/load_model.js';
 import { getModelMetadata } from '../../src/format/model_metadata.js';
-import { computeModelStats } from '../../src/ir/model_stats.js';
 import { Interpreter } from '../../src/runtime/interpreter.js';
 import { ImageClassifier } from '../../src/vision/image_classifier.js';
 import type { RgbaImage } from '../../src/vision/rgba_image.js';
+import { precisionOf } from './model_precision.js';
 import type { ModelInfo, WorkerError, WorkerReply, WorkerRequest } from './worker_protocol.js';
 
 /** The slice of DedicatedWorkerGlobalScope this file uses (the DOM lib types `self` as a Window). */
@@ -52,13 +52,7 @@ async function load(bytes: Uint8Array, fileName: string, labels: string[] | unde
   current?.classifier.interpreter.dispose();
   current = { bytes, fileName, classifier };
   const meta = getModelMetadata(model);
-  const byDtype = computeModelStats(model).weightBytesByDtype;
-  let weightType = 'float32';
-  let most = -1;
-  for (const [dtype, n] of Object.entries(byDtype)) {
-    // int32 holds biases only; the type of the big tensors is what "quantized" means to users.
-    if (dtype !== 'int32' && n > most) [weightType, most] = [dtype, n];
-  }
+  const precision = precisionOf(model);
   const specs = classifier.specs;
   return {
     name: meta?.name?.trim() || fileName,
@@ -69,8 +63,9 @@ async function load(bytes: Uint8Array, fileName: string, labels: string[] | unde
     inputHeight: specs.height,
     channels: specs.channels,
     inputType: specs.dtype,
-    weightType,
-    quantized: specs.dtype !== 'float32' || weightType === 'int8' || weightType === 'uint8',
+    weightType: precision.weightType,
+    precision: precision.label,
+    quantized: precision.quantized,
     classes: classifier.classes,
     labelSource: classifier.labels.source,
     threads: classifier.interpreter.threadCount,

@@ -25,13 +25,6 @@ export interface ListItemState {
   verified?: 'published' | 'first-use';
 }
 
-function precisionText(quantized: boolean, inputType: string, weightType: string): string {
-  if (!quantized) return weightType === 'float16' ? 'float16 weights' : 'float32';
-  return inputType === 'float32'
-    ? `${weightType} weights`
-    : `${weightType === 'int8' ? 'int8' : inputType} quantized`;
-}
-
 /** Fills `el` with the loaded model's name, size, input, precision and labels. */
 export function renderModelCard(el: HTMLElement, info: ModelInfo, tag?: string): void {
   const color = info.channels === 1 ? 'grayscale' : 'RGB';
@@ -45,11 +38,7 @@ export function renderModelCard(el: HTMLElement, info: ModelInfo, tag?: string):
       { class: 'model-name' },
       info.name,
       ' ',
-      h(
-        'span',
-        { class: info.quantized ? 'badge quant' : 'badge' },
-        precisionText(info.quantized, info.inputType, info.weightType),
-      ),
+      h('span', { class: info.quantized ? 'badge quant' : 'badge' }, info.precision),
       ...(tag ? [' ', h('span', { class: 'badge' }, tag)] : []),
     ),
     h(

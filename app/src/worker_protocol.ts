@@ -22,7 +22,9 @@ export interface ModelInfo {
   inputType: string;
   /** How the weights are stored: 'int8', 'uint8', 'float16' or 'float32' (the dtype holding most weight bytes). */
   weightType: string;
-  /** True when the model computes with 8-bit integers (quantized input or weights). */
+  /** How it computes, as shown: "int8 quantized", "int8 weights", "float16 weights", "float32". */
+  precision: string;
+  /** True when the model computes with 8-bit integers (activations or weights). */
   quantized: boolean;
   classes: number;
   /** Where the labels came from: 'metadata:<file>', 'file' or 'none'. */

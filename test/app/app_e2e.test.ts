@@ -18,7 +18,7 @@ import { ModelBuilder } from '../../src/ir/model_builder.js';
 import { decodeImageBytes } from '../../src/node/decode_image.js';
 import { ImageClassifier } from '../../src/vision/image_classifier.js';
 import { HAVE_FIXTURES, IN_CI, fixturePath, readFixture } from '../support/fixtures.js';
-import { OUTPUT, buildApp } from './helpers/app_build.js';
+import { OUTPUT, REPO, buildApp } from './helpers/app_build.js';
 import { type RunningServer, startAppServer } from './helpers/app_server.js';
 import { blankness, writeY4m } from './helpers/media.js';
 
@@ -367,15 +367,19 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
       await page.reload();
       figures['time to ready, offline reload (ms)'] = (await ready(page)).toFixed(0);
       expect(await page.locator('#model-list [data-model="default"]').count()).toBe(1);
-      await page.getByLabel('Choose photo').setInputFiles(fixturePath(BURGER));
+      // The project's model gets one of its own example images (a Fashion-MNIST test image).
+      const photo =
+        builtIn === 'repo'
+          ? join(REPO, 'examples/images/fashion_mnist_sneaker_test9.png')
+          : fixturePath(BURGER);
+      await page.getByLabel('Choose photo').setInputFiles(photo);
       await page.locator('#crop-panel').waitFor({ state: 'visible' });
       await page.getByRole('button', { name: 'Classify Image' }).click();
       const got = await predictions(page);
-      expect(got.length).toBeGreaterThanOrEqual(1);
-      expect(got.length).toBeLessThanOrEqual(3);
+      expect(got).toHaveLength(3);
       for (const p of got) expect(p.text).toMatch(/ \d{1,3}\.\d%$/);
-      if (builtIn === 'generated')
-        console.warn('offline test ran with a generated built-in model: models/ has no default yet');
+      if (builtIn === 'repo') expect(got[0]!.text).toMatch(/^Sneaker \d/);
+      else console.warn('offline test ran with a generated built-in model: models/ has no default model');
       expect(errors).toEqual([]);
     } finally {
       await context.close();
