@@ -231,7 +231,7 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
     nodes = r.nodes;
     conversions = r.conversions;
     if (biasCorrection === 'empirical') {
-      await empiricalBiasCorrection(model, out, stats!, r.nodeMap, options.calibration!, {
+      await empiricalBiasCorrection(model, out, r.nodeMap, options.calibration!, {
         maxSamples: options.biasCorrectionSamples ?? Math.min(32, options.samples ?? 200),
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

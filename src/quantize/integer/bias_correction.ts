@@ -12,7 +12,6 @@
  * drift of the activations' means. This is the empirical bias correction of Nagel et al. (2019,
  * section 4.2), layer by layer.
  */
-import { QuantizationError } from '../../errors.js';
 import { builtinOpName } from '../../ir/builtin_ops.js';
 import { dtypeFromCode } from '../../ir/dtype.js';
 import type { Model } from '../../ir/model.js';
@@ -21,9 +20,13 @@ import { roundHalfAwayFromZero } from '../../kernels/internal/rounding.js';
 import type { KernelNode } from '../../kernels/kernel.js';
 import type { KernelRegistry } from '../../kernels/registry.js';
 import { ObservedExecutor } from '../../runtime/tensor_observer.js';
-import type { CalibrationStats } from '../calibration/calibrate.js';
 import { type CalibrationSource, calibrationInputs } from '../calibration/calibration_source.js';
-import { PatchMeanAccumulator, accumulatePatches, meanResponse } from '../calibration/patch_means.js';
+import {
+  PATCH_MEAN_OPS,
+  PatchMeanAccumulator,
+  accumulatePatches,
+  meanResponse,
+} from '../calibration/patch_means.js';
 import { bytesOf } from '../graph/model_editor.js';
 
 /** Options of empiricalBiasCorrection. */
@@ -52,66 +55,88 @@ const floats = (model: Model, t: number): Float32Array => {
 
 /**
  * Replaces the biases of the quantized conv / depthwise / fully connected nodes of `quantized`
- * (in place) so their mean outputs match the float model's; `nodeMap[k]` is the position of float
- * node k in the quantized subgraph. Returns the number of nodes corrected. Throws
- * QuantizationError when the statistics lack patch means, and the runtime's errors when the
- * quantized model cannot run.
+ * (in place) so their mean outputs match the float model's over the first `maxSamples` samples
+ * of `source`; `nodeMap[k]` is the position of float node k in the quantized subgraph. Returns
+ * the number of nodes corrected. Throws the runtime's errors when a model cannot run.
  */
 export async function empiricalBiasCorrection(
   floatModel: Model,
   quantized: Model,
-  stats: CalibrationStats,
   nodeMap: readonly number[],
   source: CalibrationSource,
   options: EmpiricalCorrectionOptions = {},
 ): Promise<number> {
-  if (stats.patchMeans.size === 0) {
-    throw new QuantizationError(
-      'bias correction needs patch means from calibration (calibrate with patchMeans: true)',
-    );
-  }
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantized.subgraphs[0]!;
-  const targets: Target[] = [];
+  const maxSamples = options.maxSamples ?? 200;
+  const registry = options.registry ? { registry: options.registry } : {};
+  const samples = async function* () {
+    let n = 0;
+    for await (const sample of source.samples(floatModel, calibrationInputs(floatModel))) {
+      yield sample;
+      if (++n >= maxSamples) return;
+    }
+  };
+  // Candidates: quantized conv / depthwise / fully connected nodes with int8 weights and a bias.
+  const candidates = new Map<number, number>();
   fsg.operators.forEach((op, k) => {
-    const mean = stats.patchMeans.get(k);
+    const name = builtinOpName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode);
     const j = nodeMap[k];
-    if (!mean || j === undefined) return;
+    if (!PATCH_MEAN_OPS.has(name) || j === undefined) return;
     const qop = qsg.operators[j]!;
     const w = qop.inputs[1] ?? -1;
     const b = qop.inputs[2] ?? -1;
     if (w < 0 || b < 0 || dtypeFromCode(qsg.tensors[w]!.type) !== 'int8') return;
     const bt = dtypeFromCode(qsg.tensors[b]!.type);
-    if (bt !== 'int32' && bt !== 'int64') return;
+    if (bt === 'int32' || bt === 'int64') candidates.set(k, j);
+  });
+  if (candidates.size === 0) return 0;
+  // The float side over exactly the samples the quantized side will see: a mean over other
+  // samples would bake their sampling difference into the biases.
+  const floatRunner = new ObservedExecutor(floatModel, registry);
+  const floatAcc = new Map<number, PatchMeanAccumulator | undefined>();
+  let floatRuns = 0;
+  for await (const sample of samples()) {
+    floatRunner.run(sample, (node) => {
+      if (candidates.has(node.index))
+        floatAcc.set(node.index, accumulatePatches(node, floatAcc.get(node.index)));
+    });
+    floatRuns++;
+  }
+  const targets: Target[] = [];
+  for (const [k, j] of candidates) {
+    const acc = floatAcc.get(k);
+    if (!acc) continue;
+    const op = fsg.operators[k]!;
     const name = builtinOpName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode);
-    const wf = floats(floatModel, op.inputs[1]!);
+    const response = meanResponse(
+      name,
+      floats(floatModel, op.inputs[1]!),
+      fsg.tensors[op.inputs[1]!]!.shape,
+      acc.mean(),
+    );
     const fb = op.inputs[2] ?? -1;
-    const response = meanResponse(name, wf, fsg.tensors[op.inputs[1]!]!.shape, mean);
     if (fb >= 0) {
       const bf = floats(floatModel, fb);
       for (let c = 0; c < response.length; c++) response[c]! += bf[c]!;
     }
     targets.push({ node: j, op: name, floatMean: response });
-  });
-  if (targets.length === 0) return 0;
+  }
   // Layer by layer, in execution order: each node is corrected with the inputs its already
   // corrected predecessors produce (correcting all at once from one run would count each upstream
   // drift twice: once where it arises, once downstream). Every run stops after the node.
-  const maxSamples = options.maxSamples ?? 200;
-  const perTarget = Math.min(maxSamples, source.size ?? maxSamples);
-  const total = targets.length * perTarget;
-  let done = 0;
+  const total = (targets.length + 1) * floatRuns;
+  let done = floatRuns;
+  options.onProgress?.(done, total);
   for (const target of targets) {
-    const runner = new ObservedExecutor(quantized, options.registry ? { registry: options.registry } : {});
+    const runner = new ObservedExecutor(quantized, registry);
     let acc: PatchMeanAccumulator | undefined;
     const observe = (node: KernelNode) => {
       if (node.index === target.node) acc = accumulatePatches(node, acc);
     };
-    let n = 0;
-    for await (const sample of source.samples(floatModel, calibrationInputs(floatModel))) {
+    for await (const sample of samples()) {
       runner.run(toModelInputs(runner, sample), observe, target.node);
       options.onProgress?.(++done, total);
-      if (++n >= maxSamples) break;
     }
     if (acc) rewriteBias(quantized, target, acc.mean());
   }
