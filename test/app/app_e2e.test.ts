@@ -233,6 +233,15 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
       await page.keyboard.press('ArrowLeft');
       await page.keyboard.press('ArrowLeft');
       expect((await cropRect(page)).x).toBe(45); // 77.5 - 2 * 16.25
+      await page.keyboard.press('+');
+      expect((await cropRect(page)).width).toBe(295); // 325 / 1.1
+      await page.keyboard.press('0');
+      // Wheel: scrolling up zooms in around the pointer.
+      const vbox = (await viewport.boundingBox())!;
+      await page.mouse.move(vbox.x + vbox.width / 2, vbox.y + vbox.height / 2);
+      await page.mouse.wheel(0, -100);
+      await expect.poll(async () => (await cropRect(page)).width).toBeLessThan(325);
+      expect((await cropRect(page)).width).toBeGreaterThan(200); // one notch is a small step
       await page.keyboard.press('0');
 
       // Touch: a finger drags the photo to the right (the square moves left), two fingers pinch out.
@@ -353,6 +362,80 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
     }
   }, 180_000);
 
+  it('takes labels from a file picked with the model, or afterwards, when the model has none', async () => {
+    const { context, page, errors } = await phone();
+    try {
+      const model = fixturePath(
+        'models/classification/mobilenet_v1_0.25_224_quant_without_subgraph_metadata.tflite',
+      );
+      const labels = fixturePath('labels/imagenet_labels_1001.txt');
+      await page.goto(`${origin}/`);
+      await ready(page);
+      await page.getByLabel('Open model').setInputFiles(model);
+      await expect.poll(() => page.locator('#model-card .model-facts').textContent()).toContain('no labels');
+      await page.locator('#labels-needed').waitFor({ state: 'visible' });
+      await page.getByLabel('Labels file').setInputFiles(labels);
+      await expect
+        .poll(() => page.locator('#model-card .model-facts').textContent())
+        .toContain('1001 labels (from file)');
+      expect(await page.locator('#labels-needed').isHidden()).toBe(true);
+      // Both at once, as picked together in the file dialog.
+      await page.getByLabel('Open model').setInputFiles([model, labels]);
+      await expect
+        .poll(() => page.locator('#model-card .model-facts').textContent())
+        .toContain('1001 labels (from file)');
+      await page.getByLabel('Choose photo').setInputFiles(fixturePath(BURGER));
+      await page.locator('#crop-panel').waitFor({ state: 'visible' });
+      await page.getByRole('button', { name: 'Classify Image' }).click();
+      expect((await predictions(page))[0]!.text).toMatch(/^cheeseburger \d/);
+      // A labels file that does not fit the model is refused with the counts.
+      await page.getByRole('button', { name: 'Try another photo' }).click();
+      await page.getByLabel('Open model').setInputFiles([
+        {
+          name: 'mobilenet_v1_0.25_224_quant_without_subgraph_metadata.tflite',
+          mimeType: 'application/octet-stream',
+          buffer: readFileSync(model),
+        },
+        { name: 'three.txt', mimeType: 'text/plain', buffer: Buffer.from('a\nb\nc\n') },
+      ]);
+      expect(await alertText(page)).toMatch(
+        /^“mobilenet_v1_0\.25_224_quant_without_subgraph_metadata\.tflite” cannot be used as an image classifier: the labels \(file\) have 3 lines but the model outputs 1001 classes/,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('fits a 320 px phone and a desktop window without sideways scrolling', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 320, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      await ready(page);
+      await page.getByRole('button', { name: 'Models…' }).click();
+      await page.getByLabel('Choose photo').setInputFiles(fixturePath(BURGER));
+      await page.locator('#crop-panel').waitFor({ state: 'visible' });
+      const overflow = () =>
+        page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(await overflow()).toBe(0);
+      const crop = (await page.locator('#crop-viewport').boundingBox())!;
+      expect(crop.x).toBeGreaterThanOrEqual(0);
+      expect(crop.x + crop.width).toBeLessThanOrEqual(320);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      expect(await overflow()).toBe(0);
+      const main = (await page.locator('#screen-choose').boundingBox())!;
+      expect(main.width).toBeLessThanOrEqual(640); // a centred column, not stretched
+      expect(Math.abs(main.x + main.width / 2 - 640)).toBeLessThanOrEqual(2);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('works offline after the first visit: the built-in model still classifies', async () => {
     // Its own server, which is stopped before going offline: nothing but the service worker can answer.
     const server = await startAppServer(['--port', '0', '--host', '127.0.0.1', '--dir', DIST]);
@@ -362,6 +445,11 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
       figures['time to ready, first visit (ms)'] = (await ready(page)).toFixed(0);
       expect(await modelName(page)).not.toBe('');
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      // Installable: Chromium finds nothing missing (manifest, icons, service worker).
+      const cdp = await context.newCDPSession(page);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      // (Playwright's contexts are incognito profiles, where nothing can be installed: that one is expected.)
+      expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
       await server.stop();
       await context.setOffline(true);
       await page.reload();
