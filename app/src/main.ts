@@ -122,7 +122,7 @@ async function loadDefaultModel(): Promise<void> {
   const d = __DEFAULT_MODEL__;
   if (!d) throw new Error('this build has no built-in model');
   await withBusy('Loading the built-in model…', async () => {
-    const bytes = await fetchBytes(d.url, d.fileName);
+    const bytes = await fetchBytes(d.url, d.fileName, undefined, 'same-origin'); // as index.html preloads it
     setModel(await client.load(bytes, d.fileName), { kind: 'default' });
   });
 }

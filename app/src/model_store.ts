@@ -54,15 +54,20 @@ export function offlineCacheAvailable(): boolean {
   return cacheAvailable();
 }
 
-/** Returns the bytes at `url`, reporting progress. Throws DownloadError. */
+/**
+ * Returns the bytes at `url`, reporting progress. Credentials are omitted (catalog hosts need
+ * none); the built-in model is fetched with 'same-origin', as its preload link asks. Throws
+ * DownloadError.
+ */
 export async function fetchBytes(
   url: string,
   what: string,
   onProgress?: ProgressCallback,
+  credentials: RequestCredentials = 'omit',
 ): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(url, { mode: 'cors', credentials: 'omit' });
+    response = await fetch(url, { mode: 'cors', credentials });
   } catch (err) {
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     throw new DownloadError(

@@ -15,7 +15,7 @@ import { transformSync } from 'esbuild';
 import type { Plugin } from 'vite';
 import { loadModel } from '../../src/format/load_model.js';
 import { getModelMetadata } from '../../src/format/model_metadata.js';
-import { dtypeFromCode } from '../../src/ir/dtype.js';
+import { precisionOf } from '../src/model_precision.js';
 
 /** What the page learns about the built-in model (app/src/model_panel.ts BuiltInModel). */
 export interface BuiltInModelInfo {
@@ -40,18 +40,7 @@ export function describeModel(path: string): { info: BuiltInModelInfo; bytes: Ui
   const [height, width, channels] = nchw
     ? [shape[2]!, shape[3]!, shape[1]!]
     : [shape[1]!, shape[2]!, shape[3] ?? 1];
-  const inputType = dtypeFromCode(input.type);
-  const weightTypes = new Set(
-    sub.tensors
-      .filter((t) => (model.buffers[t.buffer]?.data?.byteLength ?? 0) > 0)
-      .map((t) => dtypeFromCode(t.type)),
-  );
-  const precision =
-    inputType !== 'float32'
-      ? `${weightTypes.has('int8') ? 'int8' : inputType} quantized`
-      : weightTypes.has('int8')
-        ? 'int8 weights'
-        : 'float32';
+  const precision = precisionOf(model).label;
   const fileName = basename(path);
   return {
     bytes,
@@ -104,6 +93,24 @@ export function pwaPlugin(options: PwaPluginOptions): Plugin {
           __APP_BUILD__: JSON.stringify(env.command === 'build'),
         },
       };
+    },
+    // Start fetching the built-in model with the page, in parallel with the scripts (main.ts
+    // fetches it with the same mode and credentials, so the browser reuses this response).
+    transformIndexHtml() {
+      if (!model) return [];
+      return [
+        {
+          tag: 'link',
+          attrs: {
+            rel: 'preload',
+            href: model.info.url,
+            as: 'fetch',
+            type: 'application/octet-stream',
+            crossorigin: 'anonymous',
+          },
+          injectTo: 'head',
+        },
+      ];
     },
     configureServer(server) {
       if (!model) return;
