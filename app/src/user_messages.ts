@@ -15,13 +15,18 @@ export function userMessage(action: Action, err: unknown, file?: string): string
     case 'ModelFormatError':
       return `${quoted} is not a valid TensorFlow Lite model: ${detail}`;
     case 'UnsupportedOpError': {
-      const op = (err as { op?: string }).op;
-      return `${quoted} uses the operation ${op ?? '(unknown)'}, which tflite-ts cannot run yet. Choose another model. (${detail})`;
+      const op = (err as { op?: string }).op ?? '(unknown)';
+      return `${quoted} uses the operation ${op}, which tflite-ts cannot run yet. Choose another model.`;
     }
     case 'LimitError':
       return `${quoted} is too large to run here: ${detail}`;
-    case 'ImageDecodeError':
-      return `Cannot read the photo ${quoted}: it is corrupt, truncated or in a format this browser cannot decode. Choose another photo. (${detail})`;
+    case 'ImageDecodeError': {
+      // tflite-ts says "<file>: cannot decode image: <reason>"; keep the reason when it is specific.
+      const reason = detail.replace(/^.*?cannot decode image: /, '');
+      return /^corrupt, truncated or unsupported/.test(reason) || reason === detail
+        ? `Cannot read the photo ${quoted}: it is corrupt, truncated or in a format this browser cannot decode. Choose another photo.`
+        : `Cannot read the photo ${quoted}: ${reason}. Choose another photo.`;
+    }
     case 'InputError':
       if (action === 'open-model' || action === 'download' || action === 'labels')
         return `${quoted} cannot be used as an image classifier: ${detail}`;

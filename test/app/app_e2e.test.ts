@@ -515,7 +515,7 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
         buffer: Buffer.from(unsupportedOpModel()),
       });
       expect(await alertText(page)).toMatch(
-        /^“custom_op\.tflite” uses the operation TfliteTsNoSuchOp, which tflite-ts cannot run yet/,
+        /^“custom_op\.tflite” uses the operation TfliteTsNoSuchOp, which tflite-ts cannot run yet\. Choose another model\.$/,
       );
       expect(await modelName(page)).toBe(before);
 
@@ -532,6 +532,12 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
       );
       expect(await page.locator('#crop-panel').isHidden()).toBe(true);
       expect(await page.getByRole('button', { name: 'Classify Image' }).isDisabled()).toBe(true);
+      await page
+        .getByLabel('Choose photo')
+        .setInputFiles({ name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) });
+      await expect
+        .poll(() => alertText(page))
+        .toBe('Cannot read the photo “empty.jpg”: the file is empty. Choose another photo.');
 
       await page.getByRole('button', { name: 'Live camera' }).click();
       expect(await alertText(page)).toBe('No camera was found on this device. Use “Choose photo” instead.');
