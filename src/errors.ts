@@ -5,12 +5,13 @@
 
 /** Base class of every error tflite-ts throws on purpose. */
 export class TfliteError extends Error {
+  // Each class sets `name` explicitly: bundlers minify class names, and messages must not.
   /** Stable machine-readable code, e.g. `MODEL_FORMAT`. */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
+    this.name = 'TfliteError';
   }
 }
 
@@ -26,6 +27,7 @@ export class ModelFormatError extends TfliteError {
       `${path ? `${path}: ` : ''}${problem}. The model file is malformed or truncated; re-export or re-download it.`,
       options,
     );
+    this.name = 'ModelFormatError';
     this.path = path;
   }
 }
@@ -41,6 +43,7 @@ export class UnsupportedOpError extends TfliteError {
       `node ${nodeIndex}: op ${op} (version ${version}) is not supported${detail ? `: ${detail}` : ''}. ` +
         'Register a kernel for it, or convert the model without this op.',
     );
+    this.name = 'UnsupportedOpError';
     this.op = op;
     this.version = version;
     this.nodeIndex = nodeIndex;
@@ -51,6 +54,7 @@ export class UnsupportedOpError extends TfliteError {
 export class ShapeError extends TfliteError {
   constructor(message: string) {
     super('SHAPE', message);
+    this.name = 'ShapeError';
   }
 }
 
@@ -58,6 +62,7 @@ export class ShapeError extends TfliteError {
 export class InputError extends TfliteError {
   constructor(message: string) {
     super('INPUT', message);
+    this.name = 'InputError';
   }
 }
 
@@ -66,6 +71,7 @@ export class ImageDecodeError extends TfliteError {
   readonly file: string;
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
     super('IMAGE_DECODE', `${file}: cannot decode image: ${reason}`, options);
+    this.name = 'ImageDecodeError';
     this.file = file;
   }
 }
@@ -74,6 +80,7 @@ export class ImageDecodeError extends TfliteError {
 export class QuantizationError extends TfliteError {
   constructor(message: string) {
     super('QUANTIZATION', message);
+    this.name = 'QuantizationError';
   }
 }
 
@@ -81,6 +88,7 @@ export class QuantizationError extends TfliteError {
 export class ConversionError extends TfliteError {
   constructor(message: string) {
     super('CONVERSION', message);
+    this.name = 'ConversionError';
   }
 }
 
@@ -88,5 +96,6 @@ export class ConversionError extends TfliteError {
 export class LimitError extends TfliteError {
   constructor(message: string) {
     super('LIMIT', message);
+    this.name = 'LimitError';
   }
 }

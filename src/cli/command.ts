@@ -21,6 +21,7 @@ import { writeJson } from './json.js';
 export class UsageError extends TfliteError {
   constructor(message: string) {
     super('USAGE', message);
+    this.name = 'UsageError';
   }
 }
 
