@@ -19,13 +19,13 @@
  *
  * A weight tensor also read by an op without a hybrid kernel is left float.
  */
-import type { BuiltinOpName } from '../ir/builtin_ops.js';
 import { builtinOpName } from '../ir/builtin_ops.js';
 import { type OptionsName, type OptionsOf, makeOptions } from '../ir/builtin_options.js';
 import { dtypeCode, dtypeFromCode } from '../ir/dtype.js';
 import type { Model, Operator } from '../ir/model.js';
 import { GraphEditor, bytesOf } from './graph/model_editor.js';
-import { assignVersions, type NodeOutcome } from './integer/integer_pass.js';
+import { assignVersions } from './graph/assign_versions.js';
+import type { NodeOutcome } from './integer/integer_pass.js';
 import { quantizeSymmetricWeights } from './quant_params.js';
 
 /**
@@ -132,6 +132,6 @@ export function dynamicRangePass(model: Model, options: DynamicRangeOptions): No
     }
     return { ...base, quantized: true };
   });
-  assignVersions(ed, (op) => opName(op) as BuiltinOpName);
+  assignVersions(ed);
   return outcomes;
 }

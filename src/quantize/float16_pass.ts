@@ -10,12 +10,12 @@
  * saturate; so do constants read by ops in --keep-float.
  */
 import { builtinOpName } from '../ir/builtin_ops.js';
-import type { BuiltinOpName } from '../ir/builtin_ops.js';
 import { dtypeCode, dtypeFromCode } from '../ir/dtype.js';
 import type { Model, Operator } from '../ir/model.js';
 import { float32ToFloat16Bits } from '../kernels/internal/float16.js';
 import { GraphEditor, bytesOf } from './graph/model_editor.js';
-import { assignVersions, type NodeOutcome } from './integer/integer_pass.js';
+import { assignVersions } from './graph/assign_versions.js';
+import type { NodeOutcome } from './integer/integer_pass.js';
 
 /** Largest finite float16 value. */
 const FLOAT16_MAX = 65504;
@@ -71,6 +71,6 @@ export function float16Pass(model: Model, options: Float16Options): NodeOutcome[
     return { ...base, quantized: false, reason: kept(op) ? '--keep-float' : 'no float32 constants' };
   });
   sg.operators = [...dequantizes, ...sg.operators];
-  assignVersions(ed, (op) => opName(op) as BuiltinOpName);
+  assignVersions(ed);
   return outcomes;
 }

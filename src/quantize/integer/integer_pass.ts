@@ -20,7 +20,7 @@
  */
 import { QuantizationError } from '../../errors.js';
 import { roundHalfAwayFromZero } from '../../kernels/internal/rounding.js';
-import { makeOptions, type BuiltinOptions } from '../../ir/builtin_options.js';
+import type { BuiltinOptions } from '../../ir/builtin_options.js';
 import type { BuiltinOpName } from '../../ir/builtin_ops.js';
 import { builtinOpName } from '../../ir/builtin_ops.js';
 import { type DType, dtypeCode, dtypeFromCode } from '../../ir/dtype.js';
@@ -29,7 +29,7 @@ import type { CalibrationStats } from '../calibration/calibrate.js';
 import { meanResponse } from '../calibration/patch_means.js';
 import { type CalibrationMethod, estimateRange } from '../calibration/range_estimators.js';
 import { GraphEditor, bytesOf } from '../graph/model_editor.js';
-import { opVersion } from '../op_versions.js';
+import { assignVersions } from '../graph/assign_versions.js';
 import {
   type ActivationType,
   type AffineParams,
@@ -462,7 +462,7 @@ export function integerPass(
     }
   }
   sg.operators = newOps;
-  assignVersions(ed, opName);
+  assignVersions(ed);
   return { nodes: outcomes, conversions, biasCorrected, nodeMap };
 }
 
@@ -471,31 +471,7 @@ function quantization(p: AffineParams): Tensor['quantization'] {
   return { scale: [Math.fround(p.scale)], zeroPoint: [p.zeroPoint], quantizedDimension: 0 };
 }
 
-/** Returns options with one field changed. */
+/** Returns options with one field changed (the field must belong to the options table). */
 function withValue(o: BuiltinOptions, field: string, value: boolean | number): BuiltinOptions {
-  return makeOptions(o.name, { ...o.values, [field]: value } as never);
-}
-
-/** Gives every operator the version TFLite's converter would (never lowering an existing one). */
-export function assignVersions(ed: GraphEditor, opName: (op: Operator) => string): void {
-  const model = ed.model;
-  for (const op of ed.sg.operators) {
-    const code = model.operatorCodes[op.opcodeIndex]!;
-    if (code.customCode !== undefined) continue;
-    const name = opName(op);
-    const types = op.inputs.map((t) => (t < 0 ? undefined : dtypeFromCode(ed.sg.tensors[t]!.type)));
-    const weights = op.inputs[name === 'TRANSPOSE_CONV' ? 1 : name === 'DEQUANTIZE' ? 0 : 1];
-    const wq = weights !== undefined && weights >= 0 ? ed.sg.tensors[weights]!.quantization : undefined;
-    const v = opVersion({
-      op: name,
-      inputs: types,
-      outputs: op.outputs.map((t) => dtypeFromCode(ed.sg.tensors[t]!.type) ?? 'float32'),
-      ...(op.builtinOptions ? { options: op.builtinOptions } : {}),
-      perChannel: (wq?.scale?.length ?? 0) > 1,
-      inputRank:
-        op.inputs[0] !== undefined && op.inputs[0] >= 0 ? ed.sg.tensors[op.inputs[0]]!.shape.length : 0,
-    });
-    const version = Math.max(v, code.version);
-    if (version !== code.version) op.opcodeIndex = ed.opcode(name as BuiltinOpName, version);
-  }
+  return { ...o, values: { ...o.values, [field]: value } };
 }
