@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/format/load_model.js';
 import { builtinOpName } from '../../src/ir/builtin_ops.js';
 import { dtypeFromCode } from '../../src/ir/dtype.js';
@@ -19,11 +19,15 @@ import { samples } from './helpers/models.js';
 
 const MODEL = 'models/micro/trained_lstm.tflite';
 
-describe.skipIf(!HAVE_FIXTURES)('dynamic range LSTM', async () => {
+describe.skipIf(!HAVE_FIXTURES)('dynamic range LSTM', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tflite-ts-lstm-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const floatBytes = readFixture(MODEL);
-  const q = await quantizeModelBytes(loadModel(floatBytes), { mode: 'dynamic' }, floatBytes.length);
+  let floatBytes: Uint8Array;
+  let q: Awaited<ReturnType<typeof quantizeModelBytes>>;
+  beforeAll(async () => {
+    floatBytes = readFixture(MODEL);
+    q = await quantizeModelBytes(loadModel(floatBytes), { mode: 'dynamic' }, floatBytes.length);
+  });
   const x = samples(1, 28 * 28, 5, 0, 1)[0]!;
   const run = (b: Uint8Array) => {
     const it = new Interpreter(b);

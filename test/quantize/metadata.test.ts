@@ -5,10 +5,11 @@
  * classifier feeds it unchanged and agrees with the float model.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/format/load_model.js';
 import { getLabels, getModelMetadata, getNormalization } from '../../src/format/model_metadata.js';
 import { dtypeFromCode } from '../../src/ir/dtype.js';
+import type { Model } from '../../src/ir/model.js';
 import { decodeImageFile } from '../../src/node/decode_image.js';
 import { imageCalibration } from '../../src/quantize/calibration/calibration_source.js';
 import { quantizeModelBytes } from '../../src/quantize/quantize_model.js';
@@ -25,17 +26,26 @@ const TEST = [
   'n01616318_vulture.JPEG',
 ];
 
-describe.skipIf(!HAVE_FIXTURES)('metadata survives quantization', async () => {
-  const floatBytes = readFixture(MODEL);
-  const float = loadModel(floatBytes);
-  const images = CALIBRATION.map((f) => ({ name: f, load: () => decodeImageFile(photo(f)) }));
-  const int8 = await quantizeModelBytes(float, {
-    mode: 'int8',
-    io: 'uint8',
-    calibration: imageCalibration(images),
+type Quantized = Awaited<ReturnType<typeof quantizeModelBytes>>;
+
+describe.skipIf(!HAVE_FIXTURES)('metadata survives quantization', () => {
+  let floatBytes: Uint8Array;
+  let float: Model;
+  let int8: Quantized;
+  let dynamic: Quantized;
+  let f16: Quantized;
+  beforeAll(async () => {
+    floatBytes = readFixture(MODEL);
+    float = loadModel(floatBytes);
+    const images = CALIBRATION.map((f) => ({ name: f, load: () => decodeImageFile(photo(f)) }));
+    int8 = await quantizeModelBytes(float, {
+      mode: 'int8',
+      io: 'uint8',
+      calibration: imageCalibration(images),
+    });
+    dynamic = await quantizeModelBytes(float, { mode: 'dynamic' });
+    f16 = await quantizeModelBytes(float, { mode: 'float16' });
   });
-  const dynamic = await quantizeModelBytes(float, { mode: 'dynamic' });
-  const f16 = await quantizeModelBytes(float, { mode: 'float16' });
 
   it('keeps labels, normalization and the associated files byte for byte', () => {
     for (const q of [int8, dynamic, f16]) {
