@@ -105,8 +105,8 @@ export interface QuantizationReport {
   opsFloat: number;
   /** QUANTIZE / DEQUANTIZE ops added. */
   conversions: number;
-  /** Milliseconds spent calibrating and rewriting. */
-  timeMs: { calibration: number; quantization: number };
+  /** Milliseconds spent calibrating, correcting biases empirically, and rewriting the graph. */
+  timeMs: { calibration: number; biasCorrection: number; quantization: number };
 }
 
 /** Result of quantizeModel. */
@@ -192,6 +192,7 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
     });
   }
   const t1 = performance.now();
+  let biasCorrectionMs = 0;
   const out = cloneModel(model);
   let nodes: NodeOutcome[];
   let conversions = 0;
@@ -231,11 +232,13 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
     nodes = r.nodes;
     conversions = r.conversions;
     if (biasCorrection === 'empirical') {
+      const tb = performance.now();
       await empiricalBiasCorrection(model, out, r.nodeMap, options.calibration!, {
         maxSamples: options.biasCorrectionSamples ?? Math.min(32, options.samples ?? 200),
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
+      biasCorrectionMs = performance.now() - tb;
     }
   } else if (mode === 'dynamic') {
     nodes = dynamicRangePass(out, { perTensor: options.perTensor ?? false, keepFloat });
@@ -256,7 +259,11 @@ export async function quantizeModel(model: Model, options: QuantizeOptions): Pro
     opsQuantized,
     opsFloat,
     conversions,
-    timeMs: { calibration: t1 - t0, quantization: performance.now() - t1 },
+    timeMs: {
+      calibration: t1 - t0,
+      biasCorrection: biasCorrectionMs,
+      quantization: performance.now() - t1 - biasCorrectionMs,
+    },
   };
   if (integer && stats) {
     report.calibration = {

@@ -168,7 +168,11 @@ function renderText(
   }
   lines.push(
     `  time          ${s(totalMs)}` +
-      (r.calibration ? ` (calibration ${s(r.timeMs.calibration)}, rewrite ${s(r.timeMs.quantization)})` : ''),
+      (r.calibration
+        ? ` (calibration ${s(r.timeMs.calibration)}` +
+          (r.timeMs.biasCorrection ? `, bias correction ${s(r.timeMs.biasCorrection)}` : '') +
+          `, rewrite ${s(r.timeMs.quantization)})`
+        : ''),
   );
   let text = `${lines.join('\n')}\n`;
   const float = r.nodes.filter((n) => !n.quantized);
