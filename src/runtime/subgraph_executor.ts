@@ -377,7 +377,7 @@ export class SubgraphExecutor {
         throw new Error('folded nodes have no dynamic outputs');
       },
     };
-    this.evalNode(st, ctx);
+    this.evalNode(st, ctx, false); // load-time work: not part of any invoke's profile
     for (const o of st.node.outputs) (o as RuntimeTensor).storage = 'constant';
     // Its scratch is no longer needed in the arena.
     for (const k of st.scratch) scratchSizes[k] = 0;
@@ -492,14 +492,14 @@ export class SubgraphExecutor {
     if (!rt.hasData || rt.bytes.byteLength !== rt.byteSize) rt.attach(new Uint8Array(rt.byteSize));
   }
 
-  private evalNode(st: NodeState, ctx: EvalContext): void {
-    const t0 = this.profiling ? performance.now() : 0;
+  private evalNode(st: NodeState, ctx: EvalContext, profile = this.profiling): void {
+    const t0 = profile ? performance.now() : 0;
     try {
       st.kernel!.eval(st.node, st.data, ctx);
     } catch (e) {
       throw wrapKernelError(e, st.node, 'eval');
     }
-    if (this.profiling) {
+    if (profile) {
       st.time += performance.now() - t0;
       st.runs++;
     }
