@@ -30,8 +30,8 @@ const COMMANDS: readonly CliCommand[] = [
   convertCommand,
   quantizeCommand,
   evalCommand,
-  diffCommand,
   compareCommand,
+  diffCommand,
 ];
 
 const VERSION = '0.1.0';
