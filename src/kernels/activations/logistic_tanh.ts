@@ -19,7 +19,8 @@
 import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
 import { lutPopulateInt8 } from '../internal/lut.js';
 import { logisticInt16Reference, tanhInt16Reference } from '../internal/sigmoid_table.js';
-import { checkedLog2, isQuantized, tensorQuant } from '../elementwise/common.js';
+import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { checkedLog2 } from '../internal/quantize_multiplier.js';
 
 type Fn = 'LOGISTIC' | 'TANH';
 
@@ -70,12 +71,12 @@ function prepareActivation(node: KernelNode, fn: Fn): ActivationData {
   // int16: symmetric, power-of-two output scale 2^-15.
   if (qi.zeroPoint !== 0 || qo.zeroPoint !== 0) throw unsupported(node, `int16 ${fn} needs zero points of 0`);
   const out = checkedLog2(qo.scale);
-  if (!out.isPot || out.log2 !== -15 || (fn === 'LOGISTIC' && qo.scale !== 1 / 32768)) {
+  if (!out.isPowerOfTwo || out.log2 !== -15 || (fn === 'LOGISTIC' && qo.scale !== 1 / 32768)) {
     throw unsupported(node, `int16 ${fn} needs an output scale of 2^-15, the model has ${qo.scale}`);
   }
   const inp = checkedLog2(qi.scale);
   let inputLeftShift = 15 - 3 + inp.log2;
-  const pot = inp.isPot && (inputLeftShift === 0 || (fn === 'TANH' && inputLeftShift === 1));
+  const pot = inp.isPowerOfTwo && (inputLeftShift === 0 || (fn === 'TANH' && inputLeftShift === 1));
   let inputMultiplier = 0;
   if (!pot) {
     // Rescale the input to 1/(3*4096) per unit (the table spans +-10.7 as +-2^17), keeping as

@@ -27,6 +27,7 @@ import {
 } from '../internal/multiply_by_quantized_multiplier.js';
 import {
   type QuantizedMultiplier,
+  checkedLog2,
   quantizeMultiplierGreaterThanOne,
   quantizeMultiplierSmallerThanOneExp,
 } from '../internal/quantize_multiplier.js';
@@ -34,7 +35,6 @@ import { roundingDivideByPOTInt16 } from '../internal/fixed_point_int16.js';
 import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
 import { TABLE2D_MIN_OUTPUT, table8x8Row, tabulate8x8 } from './table8.js';
 import {
-  checkedLog2,
   expectSameDtype,
   int64ActivationRange,
   intActivationRange,
@@ -248,7 +248,7 @@ function prepareAddSub(node: KernelNode, sub: boolean): ArithmeticData {
     const l1 = checkedLog2(q1.scale);
     const l2 = checkedLog2(q2.scale);
     const lo = checkedLog2(qo.scale);
-    if (!generalInt16) generalInt16 = !l1.isPot || !l2.isPot || !lo.isPot;
+    if (!generalInt16) generalInt16 = !l1.isPowerOfTwo || !l2.isPowerOfTwo || !lo.isPowerOfTwo;
     if (!generalInt16) {
       if (q1.zeroPoint !== 0 || q2.zeroPoint !== 0 || qo.zeroPoint !== 0) {
         throw unsupported(node, 'int16 power-of-two-scale path needs zero points of 0');

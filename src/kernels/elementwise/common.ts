@@ -112,15 +112,3 @@ export function int64ActivationRange(activation: number): [bigint, bigint] | nul
       return null;
   }
 }
-
-/**
- * Returns TFLite's `CheckedLog2(x)`: the nearest integer to log2(x) (computed in float32 as
- * `logf(x) * (1 / logf(2))`) and whether x is a power of two within |frac| < 1e-3. Never throws.
- */
-export function checkedLog2(x: number): { log2: number; isPot: boolean } {
-  const f = Math.fround;
-  const xLog2 = f(f(Math.log(f(x))) * f(1 / f(Math.log(2))));
-  const rounded = xLog2 < 0 ? -Math.round(-xLog2) : Math.round(xLog2);
-  const frac = f(xLog2 - rounded);
-  return { log2: rounded, isPot: Math.abs(frac) < f(1e-3) };
-}

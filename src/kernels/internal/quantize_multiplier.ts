@@ -301,7 +301,8 @@ export function getInvSqrtQuantizedMultiplierExp(input: number, reverseShift: nu
 /**
  * Returns TFLite's `CheckedLog2(x)`: log2(x) rounded to an integer, and whether x is within 1e-3
  * (in the exponent) of that power of two, computed in float32 as `log(x) * (1 / log(2))`. The
- * int16 LOGISTIC / TANH kernels use it to detect power-of-two input scales. Never throws.
+ * int16 LOGISTIC / TANH, ADD / SUB and integer LSTM kernels use it to detect power-of-two scales.
+ * Never throws.
  */
 export function checkedLog2(x: number): { isPowerOfTwo: boolean; log2: number } {
   const f = Math.fround;

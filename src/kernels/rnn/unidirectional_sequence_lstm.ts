@@ -40,7 +40,11 @@ import {
   unsupported,
 } from '../kernel.js';
 import { int8RowSums } from '../internal/hybrid_quantize.js';
-import { type QuantizedMultiplier, quantizeMultiplier } from '../internal/quantize_multiplier.js';
+import {
+  type QuantizedMultiplier,
+  checkedLog2,
+  quantizeMultiplier,
+} from '../internal/quantize_multiplier.js';
 import type { DType, TypedArray } from '../../ir/dtype.js';
 
 const f = Math.fround;
@@ -344,13 +348,6 @@ function hybridConstants(node: KernelNode, l: LstmLayout, asymmetric: boolean): 
   };
 }
 
-/** log2 of a power-of-two scale, or undefined when it is not one (TFLite CheckedLog2, 1e-3). */
-function checkedLog2(x: number): number | undefined {
-  const lg = f(f(Math.log(x)) * f(1 / f(Math.log(2))));
-  const r = Math.round(lg);
-  return Math.abs(lg - r) < 1e-3 ? r : undefined;
-}
-
 /**
  * Integer constants, as TFLite's PopulateQuantizedLstmParams8x8_16 and
  * PopulatePrecomputedZPTimesWeightsWithBias. The effective scales are float32 expressions there
@@ -364,8 +361,8 @@ function integerConstants(node: KernelNode, l: LstmLayout, params: FloatLstmPara
   const inputScale = scaleOf(node, x, 'input');
   const outputStateScale = scaleOf(node, outputState, 'output_state');
   const cellStateScale = scaleOf(node, cellState, 'cell_state');
-  const cellScale = checkedLog2(cellStateScale);
-  if (cellScale === undefined || cellScale > -9) {
+  const { isPowerOfTwo, log2: cellScale } = checkedLog2(cellStateScale);
+  if (!isPowerOfTwo || cellScale > -9) {
     throw unsupported(node, `the cell state's scale must be a power of two <= 2^-9, is ${cellStateScale}`);
   }
   // Gate pre-activation scales: Q3.12 (2^-12) without layer norm, else the intermediates' scales.
