@@ -5,8 +5,9 @@
  * address. Memory below WASM_RESERVED_BYTES belongs to the module (static data) and to the thread
  * pool's control block; interpreters pass it as the executor's `memoryBase`.
  */
+import { inflateSync } from 'fflate';
 import { TfliteError } from '../../errors.js';
-import { KERNELS_WASM_BASE64 } from './generated/kernels_wasm.js';
+import { KERNELS_WASM_DEFLATED_BASE64 } from './generated/kernels_wasm.js';
 
 /** Bytes at the start of an interpreter's memory reserved for the kernel module and thread pool. */
 export const WASM_RESERVED_BYTES = 4096;
@@ -45,12 +46,17 @@ export interface JobIds {
   q8Mul: number;
 }
 
-/** Returns the module bytes (a fresh copy). */
+let inflated: Uint8Array | undefined;
+
+/** Returns the module bytes (a fresh copy; the build stores them deflated, see build.mjs). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  const bin = atob(KERNELS_WASM_BASE64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  if (!inflated) {
+    const bin = atob(KERNELS_WASM_DEFLATED_BASE64);
+    const packed = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) packed[i] = bin.charCodeAt(i);
+    inflated = inflateSync(packed);
+  }
+  return new Uint8Array(inflated);
 }
 
 /**
