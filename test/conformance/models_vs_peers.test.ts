@@ -114,7 +114,8 @@ const CASES: Case[] = [
 export const EXCLUDED: Record<string, string> = {
   'detection/coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite':
     'NMS output is discontinuous in its inputs: on random inputs near-equal scores reorder the boxes; ' +
-    'its backbone is compared op by op and TFLite_Detection_PostProcess in test/kernels/detection',
+    'compared op by op in layerwise_vs_peers (TFLite_Detection_PostProcess included, on tfjs-tflite ' +
+    "'s own box and score tensors) and in test/kernels/detection",
   'pose/movenet_single_pose_lightning_ptq.tflite':
     'keypoints come from ARG_MAX over noisy heatmaps on random inputs; compared op by op in ' +
     'layerwise_vs_peers and against libcoral on the squat photo in test/golden',
