@@ -118,28 +118,14 @@ export const quantizeKernel: Kernel<QuantizeData> = {
     const n = x.shape.reduce((a, v) => a * v, 1);
     if (d.kind === 'float') {
       const src = x.data as Float32Array;
-      const { scales, zeroPoints, inner, channels, min, max } = d;
-      if (channels === 1) {
-        // quantizeValue inlined without a sign branch: real inputs have random signs, and a
-        // mispredicted branch per element made this loop 5x slower. r is a float32 value, so
-        // r + 0.5 is exact and floor(r + 0.5) rounds half up; negative ties (r + 0.5 an
-        // integer) are moved down to round half away from zero, as TfLiteRound does.
-        const s = scales[0]!;
-        const z = zeroPoints[0]!;
-        for (let i = 0; i < n; i++) {
-          const r = Math.fround(src[i]! / s);
-          const t = r + 0.5;
-          let q = Math.floor(t);
-          if (q === t && r < 0) q -= 1;
-          if (q !== q) q = 0; // NaN: TFLite's cast is undefined; quantizeValue gives the zero point
-          q += z;
-          dst[i] = Math.min(Math.max(q, min), max); // branch-free clamp: saturation is data-dependent
-        }
-        return;
-      }
-      for (let i = 0; i < n; i++) {
-        const c = Math.floor(i / inner) % channels;
-        dst[i] = quantizeValue(src[i]!, scales[c]!, zeroPoints[c]!, min, max);
+      const { scales, zeroPoints, channels, min, max } = d;
+      // One block of elements per channel step, channels repeating (per tensor: one block).
+      const block = channels === 1 ? n : d.inner;
+      for (let o = 0, c = 0; o < n; o += block, c = c + 1 === channels ? 0 : c + 1) {
+        const s = scales[c]!;
+        const z = zeroPoints[c]!;
+        const end = o + block;
+        for (let i = o; i < end; i++) dst[i] = quantizeValue(src[i]!, s, z, min, max);
       }
       return;
     }
