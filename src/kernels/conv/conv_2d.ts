@@ -20,8 +20,6 @@
  * Fused activations: NONE, RELU, RELU_N1_TO_1, RELU6. As in TFLite, the float paths ignore TANH
  * and SIGN_BIT, and the quantized paths reject them.
  */
-import type { DType } from '../../ir/dtype.js';
-import { calculateActivationRangeFloat } from '../internal/activation_range.js';
 import { numElements } from '../internal/shape.js';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
 import {
@@ -30,7 +28,6 @@ import {
   type Kernel,
   type KernelNode,
   type PrepareContext,
-  expectDtype,
   expectRank,
   input,
   optionsOf,
@@ -38,6 +35,7 @@ import {
   shapeError,
   unsupported,
 } from '../kernel.js';
+import { type ConvPath, convPath, expectQuantizedDtypes, floatOutputRange } from './dtype_paths.js';
 import { gemmF32 } from './gemm_f32.js';
 import { gemmInt } from './gemm_int.js';
 import { type QuantizedData, im2colF32, im2colInt, offsetToInt16 } from './im2col.js';
@@ -50,19 +48,15 @@ import {
   requantizeRows,
 } from './requantize.js';
 import {
-  chunkRows,
-  int16View,
-  packWeightsInt16,
-  scratchF32,
-  scratchF64,
-  scratchI16,
-  scratchI8,
-} from './scratch.js';
+  type PackedWeights,
+  initPackedWeights,
+  packedWeights,
+  requestPackedWeights,
+} from './packed_weights.js';
+import { chunkRows, scratchF32, scratchF64, scratchI16, scratchI8 } from './scratch.js';
 import { type Window2D, window2D } from './window.js';
 
-type ConvPath = 'float' | 'quantized' | 'hybrid';
-
-interface ConvData {
+interface ConvData extends PackedWeights {
   path: ConvPath;
   w: Window2D;
   outC: number;
@@ -79,10 +73,6 @@ interface ConvData {
   colHandle: number;
   accHandle: number;
   quantInputHandle: number;
-  /** Int16 (w - zero point) weights: persistent when the filter is constant, else scratch. */
-  weightsHandle: number;
-  weightsPersistent: boolean;
-  filterZeroPoint: number;
   rq: Requant | null;
   /** Integer bias as float64 (quantized path), converted in prepare when constant. */
   bias: Float64Array | null;
@@ -133,12 +123,7 @@ export const conv2dKernel: Kernel<ConvData> = {
       throw shapeError(node, `bias [${bias.shape}] must have ${outC} elements (one per output channel)`);
     }
 
-    let path: ConvPath;
-    if (x.dtype === 'float32' && filter.dtype === 'float32') path = 'float';
-    else if (x.dtype === 'float32' && filter.dtype === 'int8') path = 'hybrid';
-    else if (x.dtype === 'uint8' || x.dtype === 'int8' || x.dtype === 'int16') path = 'quantized';
-    else throw unsupported(node, `input ${x.dtype} with filter ${filter.dtype}`);
-
+    const path = convPath(node, x, filter, 'filter');
     const k = fh * fw * w.inC;
     const perImage = w.outH * w.outW;
     const direct = fh === 1 && fw === 1 && w.strideH === 1 && w.strideW === 1;
@@ -166,9 +151,7 @@ export const conv2dKernel: Kernel<ConvData> = {
       hybridPerChannel: false,
     };
     if (path === 'float') {
-      expectDtype(node, y, ['float32'], 'output');
-      if (bias) expectDtype(node, bias, ['float32'], 'bias');
-      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
+      const r = floatOutputRange(node, y, bias, opts.fusedActivationFunction);
       data.lo = r.min;
       data.hi = r.max;
       if (!direct) data.colHandle = ctx.requestScratch(chunk * k * 4);
@@ -176,26 +159,18 @@ export const conv2dKernel: Kernel<ConvData> = {
     }
 
     // Integer GEMM paths: int16 operands, float64 accumulators.
-    const weightBytes = outC * k * 2;
-    if (filter.isConst) {
-      data.weightsHandle = ctx.requestPersistent(weightBytes);
-      data.weightsPersistent = true;
-    } else {
-      data.weightsHandle = ctx.requestScratch(weightBytes);
-    }
+    Object.assign(data, requestPackedWeights(ctx, filter, outC * k));
     data.colHandle = ctx.requestScratch(chunk * k * 2);
     data.accHandle = ctx.requestScratch(chunk * outC * 8);
 
     if (path === 'hybrid') {
-      expectDtype(node, y, ['float32'], 'output');
-      if (bias) expectDtype(node, bias, ['float32'], 'bias');
+      const r = floatOutputRange(node, y, bias, opts.fusedActivationFunction);
       const fq = quantOf(node, filter, 'filter');
       if (fq.scale.length !== 1 && fq.scale.length !== outC) {
         throw unsupported(node, `filter has ${fq.scale.length} scales for ${outC} output channels`);
       }
       data.hybridPerChannel = fq.scale.length > 1 && scalesDiffer(fq.scale);
       data.filterScales = Float32Array.from(data.hybridPerChannel ? fq.scale : [fq.scale[0]!]);
-      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
       data.lo = r.min;
       data.hi = r.max;
       data.quantInputHandle = ctx.requestScratch(w.inH * w.inW * w.inC);
@@ -203,10 +178,7 @@ export const conv2dKernel: Kernel<ConvData> = {
     }
 
     // Quantized: uint8 x uint8, int8 x int8, int16 x int8.
-    const filterDtype: DType = x.dtype === 'uint8' ? 'uint8' : 'int8';
-    expectDtype(node, filter, [filterDtype], 'filter');
-    expectDtype(node, y, [x.dtype], 'output');
-    if (bias) expectDtype(node, bias, expectedBiasDtypes(x.dtype), 'bias');
+    expectQuantizedDtypes(node, x, filter, 'filter', y, bias, expectedBiasDtypes(x.dtype));
     data.rq = convRequant(node, x, filter, y, bias, outC, 0, opts.fusedActivationFunction);
     data.filterZeroPoint = data.rq.filterZeroPoint;
     if (bias?.isConst) data.bias = biasAsFloat64(bias);
@@ -214,13 +186,7 @@ export const conv2dKernel: Kernel<ConvData> = {
   },
 
   init(node: KernelNode, d: ConvData, ctx: InitContext): void {
-    if (d.weightsPersistent) {
-      packWeightsInt16(
-        input(node, 1).data as Int8Array | Uint8Array,
-        d.filterZeroPoint,
-        int16View(ctx.persistent(d.weightsHandle)),
-      );
-    }
+    initPackedWeights(node, d, ctx);
   },
 
   eval(node: KernelNode, d: ConvData, ctx: EvalContext): void {
@@ -281,20 +247,12 @@ function evalFloat(node: KernelNode, d: ConvData, ctx: EvalContext): void {
   }
 }
 
-/** Returns the int16 packed weights, packing them now when the filter is not constant. */
-function weightsOf(node: KernelNode, d: ConvData, ctx: EvalContext): Int16Array {
-  if (d.weightsPersistent) return int16View(ctx.persistent(d.weightsHandle));
-  const packed = int16View(ctx.scratch(d.weightsHandle));
-  packWeightsInt16(input(node, 1).data as Int8Array | Uint8Array, d.filterZeroPoint, packed);
-  return packed;
-}
-
 function evalQuantized(node: KernelNode, d: ConvData, ctx: EvalContext): void {
   const x = input(node, 0).data as QuantizedData;
   const y = output(node, 0).data as QuantizedData;
   const rq = d.rq!;
   const bias = d.bias ?? biasAsFloat64(node.inputs[2] ?? null);
-  const weights = weightsOf(node, d, ctx);
+  const weights = packedWeights(node, d, ctx);
   const col = scratchI16(ctx.scratch(d.colHandle));
   const acc = scratchF64(ctx.scratch(d.accHandle));
   const { w, k, outC } = d;
@@ -325,7 +283,7 @@ function evalHybrid(node: KernelNode, d: ConvData, ctx: EvalContext): void {
   const x = input(node, 0).data as Float32Array;
   const bias = (node.inputs[2]?.data as Float32Array | undefined) ?? null;
   const y = output(node, 0).data as Float32Array;
-  const weights = weightsOf(node, d, ctx);
+  const weights = packedWeights(node, d, ctx);
   const qin = scratchI8(ctx.scratch(d.quantInputHandle));
   const col = scratchI16(ctx.scratch(d.colHandle));
   const acc = scratchF64(ctx.scratch(d.accHandle));

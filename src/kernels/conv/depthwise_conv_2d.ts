@@ -20,7 +20,6 @@
  * The depth multiplier is taken from the shapes (outC / inC); a non-zero `depthMultiplier` option
  * must agree, as TFLite checks.
  */
-import { calculateActivationRangeFloat } from '../internal/activation_range.js';
 import { asymmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
 import { numElements } from '../internal/shape.js';
 import {
@@ -29,7 +28,6 @@ import {
   type Kernel,
   type KernelNode,
   type PrepareContext,
-  expectDtype,
   expectRank,
   input,
   optionsOf,
@@ -37,15 +35,20 @@ import {
   shapeError,
   unsupported,
 } from '../kernel.js';
+import { type ConvPath, convPath, expectQuantizedDtypes, floatOutputRange } from './dtype_paths.js';
 import type { QuantizedData } from './im2col.js';
+import {
+  type PackedWeights,
+  initPackedWeights,
+  packedWeights,
+  requestPackedWeights,
+} from './packed_weights.js';
 import { type Requant, biasAsFloat64, convRequant, quantOf, requantizeRows } from './requantize.js';
-import { int16View, packWeightsInt16, scratchF64, scratchI32, scratchI8 } from './scratch.js';
+import { scratchF64, scratchI32, scratchI8 } from './scratch.js';
 import { type Window2D, window2D } from './window.js';
 
-type DepthwisePath = 'float' | 'quantized' | 'hybrid';
-
-interface DepthwiseData {
-  path: DepthwisePath;
+interface DepthwiseData extends PackedWeights {
+  path: ConvPath;
   w: Window2D;
   outC: number;
   multiplier: number;
@@ -56,9 +59,6 @@ interface DepthwiseData {
   /** Float64 scratch of outC accumulators (quantized / hybrid). */
   accHandle: number;
   quantInputHandle: number;
-  weightsHandle: number;
-  weightsPersistent: boolean;
-  filterZeroPoint: number;
   rq: Requant | null;
   bias: Float64Array | null;
   filterScales: Float32Array;
@@ -100,12 +100,7 @@ export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
     }
     y.shape = [w.batches, w.outH, w.outW, outC];
 
-    let path: DepthwisePath;
-    if (x.dtype === 'float32' && filter.dtype === 'float32') path = 'float';
-    else if (x.dtype === 'float32' && filter.dtype === 'int8') path = 'hybrid';
-    else if (x.dtype === 'uint8' || x.dtype === 'int8' || x.dtype === 'int16') path = 'quantized';
-    else throw unsupported(node, `input ${x.dtype} with filter ${filter.dtype}`);
-
+    const path = convPath(node, x, filter, 'filter');
     const data: DepthwiseData = {
       path,
       w,
@@ -124,21 +119,14 @@ export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
       filterScales: new Float32Array(0),
     };
     if (path === 'float') {
-      expectDtype(node, y, ['float32'], 'output');
-      if (bias) expectDtype(node, bias, ['float32'], 'bias');
-      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
+      const r = floatOutputRange(node, y, bias, opts.fusedActivationFunction);
       data.lo = r.min;
       data.hi = r.max;
       return data;
     }
-    const weightBytes = fh * fw * outC * 2;
-    data.weightsPersistent = filter.isConst;
-    data.weightsHandle = filter.isConst
-      ? ctx.requestPersistent(weightBytes)
-      : ctx.requestScratch(weightBytes);
+    Object.assign(data, requestPackedWeights(ctx, filter, fh * fw * outC));
     if (path === 'hybrid') {
-      expectDtype(node, y, ['float32'], 'output');
-      if (bias) expectDtype(node, bias, ['float32'], 'bias');
+      const r = floatOutputRange(node, y, bias, opts.fusedActivationFunction);
       const fq = quantOf(node, filter, 'filter');
       if (fq.scale.length !== 1 && fq.scale.length !== outC) {
         throw unsupported(node, `filter has ${fq.scale.length} scales for ${outC} output channels`);
@@ -147,16 +135,13 @@ export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
         { length: outC },
         (_, c) => fq.scale[fq.scale.length === 1 ? 0 : c]!,
       );
-      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
       data.lo = r.min;
       data.hi = r.max;
       data.quantInputHandle = ctx.requestScratch(w.inH * w.inW * w.inC);
       return data;
     }
-    expectDtype(node, filter, [x.dtype === 'uint8' ? 'uint8' : 'int8'], 'filter');
-    expectDtype(node, y, [x.dtype], 'output');
     // TFLite's 16x8 depthwise kernel takes an int64 bias only (CONV_2D also accepts int32).
-    if (bias) expectDtype(node, bias, x.dtype === 'int16' ? ['int64'] : ['int32'], 'bias');
+    expectQuantizedDtypes(node, x, filter, 'filter', y, bias, x.dtype === 'int16' ? ['int64'] : ['int32']);
     data.rq = convRequant(node, x, filter, y, bias, outC, 3, opts.fusedActivationFunction);
     data.filterZeroPoint = data.rq.filterZeroPoint;
     if (bias?.isConst) data.bias = biasAsFloat64(bias);
@@ -164,13 +149,7 @@ export const depthwiseConv2dKernel: Kernel<DepthwiseData> = {
   },
 
   init(node: KernelNode, d: DepthwiseData, ctx: InitContext): void {
-    if (d.weightsPersistent) {
-      packWeightsInt16(
-        input(node, 1).data as Int8Array | Uint8Array,
-        d.filterZeroPoint,
-        int16View(ctx.persistent(d.weightsHandle)),
-      );
-    }
+    initPackedWeights(node, d, ctx);
   },
 
   eval(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void {
@@ -329,12 +308,7 @@ function evalInteger(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void
   const y = output(node, 0).data as QuantizedData | Float32Array;
   const taps = scratchI32(ctx.scratch(d.tapsHandle));
   const acc = scratchF64(ctx.scratch(d.accHandle));
-  let wt: Int16Array;
-  if (d.weightsPersistent) wt = int16View(ctx.persistent(d.weightsHandle));
-  else {
-    wt = int16View(ctx.scratch(d.weightsHandle));
-    packWeightsInt16(input(node, 1).data as Int8Array | Uint8Array, d.filterZeroPoint, wt);
-  }
+  const wt = packedWeights(node, d, ctx);
   const { w, outC, multiplier } = d;
   const hybrid = d.path === 'hybrid';
   const rq = d.rq;

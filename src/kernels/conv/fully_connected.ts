@@ -17,7 +17,6 @@
  * Only the DEFAULT weights format is supported (SHUFFLED4x16INT8 is rejected).
  */
 import { Activation } from '../../ir/builtin_options.js';
-import { calculateActivationRangeFloat } from '../internal/activation_range.js';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
 import { numElements } from '../internal/shape.js';
 import {
@@ -26,7 +25,6 @@ import {
   type Kernel,
   type KernelNode,
   type PrepareContext,
-  expectDtype,
   expectRank,
   input,
   optionsOf,
@@ -34,6 +32,7 @@ import {
   shapeError,
   unsupported,
 } from '../kernel.js';
+import { type ConvPath, convPath, expectQuantizedDtypes, floatOutputRange } from './dtype_paths.js';
 import { gemmF32 } from './gemm_f32.js';
 import { gemmInt } from './gemm_int.js';
 import { type QuantizedData, offsetToInt16 } from './im2col.js';
@@ -45,12 +44,16 @@ import {
   quantOf,
   requantizeRows,
 } from './requantize.js';
-import { chunkRows, int16View, packWeightsInt16, scratchF64, scratchI16, scratchI8 } from './scratch.js';
+import {
+  type PackedWeights,
+  initPackedWeights,
+  packedWeights,
+  requestPackedWeights,
+} from './packed_weights.js';
+import { chunkRows, scratchF64, scratchI16, scratchI8 } from './scratch.js';
 
-type FcPath = 'float' | 'quantized' | 'hybrid';
-
-interface FcData {
-  path: FcPath;
+interface FcData extends PackedWeights {
+  path: ConvPath;
   batch: number;
   units: number;
   depth: number;
@@ -60,9 +63,6 @@ interface FcData {
   colHandle: number;
   accHandle: number;
   rowHandle: number;
-  weightsHandle: number;
-  weightsPersistent: boolean;
-  filterZeroPoint: number;
   rq: Requant | null;
   bias: Float64Array | null;
   /** Hybrid: one weight scale per unit (a per-tensor scale repeated). */
@@ -111,12 +111,7 @@ export const fullyConnectedKernel: Kernel<FcData> = {
       y.shape = [batch, units];
     }
 
-    let path: FcPath;
-    if (x.dtype === 'float32' && filter.dtype === 'float32') path = 'float';
-    else if (x.dtype === 'float32' && filter.dtype === 'int8') path = 'hybrid';
-    else if (x.dtype === 'uint8' || x.dtype === 'int8' || x.dtype === 'int16') path = 'quantized';
-    else throw unsupported(node, `input ${x.dtype} with weights ${filter.dtype}`);
-
+    const path = convPath(node, x, filter, 'weights');
     const chunk = chunkRows(batch, Math.max(depth, units));
     const data: FcData = {
       path,
@@ -139,24 +134,17 @@ export const fullyConnectedKernel: Kernel<FcData> = {
       asymmetric: opts.asymmetricQuantizeInputs,
     };
     if (path === 'float') {
-      expectDtype(node, y, ['float32'], 'output');
-      if (bias) expectDtype(node, bias, ['float32'], 'bias');
-      const r = calculateActivationRangeFloat(opts.fusedActivationFunction);
+      const r = floatOutputRange(node, y, bias, opts.fusedActivationFunction);
       data.lo = r.min;
       data.hi = r.max;
       return data;
     }
-    const weightBytes = units * depth * 2;
-    data.weightsPersistent = filter.isConst;
-    data.weightsHandle = filter.isConst
-      ? ctx.requestPersistent(weightBytes)
-      : ctx.requestScratch(weightBytes);
+    Object.assign(data, requestPackedWeights(ctx, filter, units * depth));
     data.colHandle = ctx.requestScratch(chunk * depth * 2);
     data.accHandle = ctx.requestScratch(chunk * units * 8);
     if (path === 'hybrid') {
-      expectDtype(node, y, ['float32'], 'output');
-      if (bias) expectDtype(node, bias, ['float32'], 'bias');
       const act = opts.fusedActivationFunction;
+      const r = floatOutputRange(node, y, bias, act);
       if (act === Activation.TANH || act === Activation.SIGN_BIT) {
         throw unsupported(node, 'hybrid FULLY_CONNECTED with a fused TANH / SIGN_BIT activation');
       }
@@ -169,15 +157,12 @@ export const fullyConnectedKernel: Kernel<FcData> = {
         { length: units },
         (_, c) => fq.scale[data.perChannelScales ? c : 0]!,
       );
-      const r = calculateActivationRangeFloat(act);
       data.lo = r.min;
       data.hi = r.max;
       data.rowHandle = ctx.requestScratch(depth);
       return data;
     }
-    expectDtype(node, filter, [x.dtype === 'uint8' ? 'uint8' : 'int8'], 'weights');
-    expectDtype(node, y, [x.dtype], 'output');
-    if (bias) expectDtype(node, bias, expectedBiasDtypes(x.dtype), 'bias');
+    expectQuantizedDtypes(node, x, filter, 'weights', y, bias, expectedBiasDtypes(x.dtype));
     data.rq = convRequant(node, x, filter, y, bias, units, 0, opts.fusedActivationFunction);
     // TFLite's integer FC subtracts the weights' zero point on every path (weights_offset).
     data.filterZeroPoint = quantOf(node, filter, 'weights').zeroPoint[0] ?? 0;
@@ -186,13 +171,7 @@ export const fullyConnectedKernel: Kernel<FcData> = {
   },
 
   init(node: KernelNode, d: FcData, ctx: InitContext): void {
-    if (d.weightsPersistent) {
-      packWeightsInt16(
-        input(node, 1).data as Int8Array | Uint8Array,
-        d.filterZeroPoint,
-        int16View(ctx.persistent(d.weightsHandle)),
-      );
-    }
+    initPackedWeights(node, d, ctx);
   },
 
   eval(node: KernelNode, d: FcData, ctx: EvalContext): void {
@@ -216,12 +195,7 @@ export const fullyConnectedKernel: Kernel<FcData> = {
       });
       return;
     }
-    let weights: Int16Array;
-    if (d.weightsPersistent) weights = int16View(ctx.persistent(d.weightsHandle));
-    else {
-      weights = int16View(ctx.scratch(d.weightsHandle));
-      packWeightsInt16(input(node, 1).data as Int8Array | Uint8Array, d.filterZeroPoint, weights);
-    }
+    const weights = packedWeights(node, d, ctx);
     const col = scratchI16(ctx.scratch(d.colHandle));
     const acc = scratchF64(ctx.scratch(d.accHandle));
     const { batch, units, depth } = d;

@@ -1,6 +1,6 @@
 /**
  * Typed views over scratch / persistent byte buffers (the runtime hands kernels `Uint8Array`s
- * of its 64-byte-aligned arena), chunk sizing for im2col-style buffers, and int16 weight packing.
+ * of its 64-byte-aligned arena) and chunk sizing for im2col-style buffers.
  */
 
 /** Target size in elements of one chunk of an im2col / accumulator buffer. */
@@ -38,12 +38,4 @@ export function scratchI32(bytes: Uint8Array): Int32Array {
 /** Returns an Int8Array over the bytes. Never throws. */
 export function scratchI8(bytes: Uint8Array): Int8Array {
   return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** Same as scratchI16, named for persistent buffers holding packed weights. */
-export const int16View = scratchI16;
-
-/** Writes (w - zeroPoint) for every weight into `dst` (the integer GEMM's B operand). Never throws. */
-export function packWeightsInt16(weights: Int8Array | Uint8Array, zeroPoint: number, dst: Int16Array): void {
-  for (let i = 0; i < weights.length; i++) dst[i] = weights[i]! - zeroPoint;
 }
