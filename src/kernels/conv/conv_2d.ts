@@ -21,7 +21,7 @@
  * and SIGN_BIT, and the quantized paths reject them.
  */
 import { numElements } from '../internal/shape.js';
-import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
+import { quantizeFloatsRow } from '../internal/hybrid_quantize.js';
 import {
   type EvalContext,
   type InitContext,
@@ -294,15 +294,10 @@ function evalHybrid(node: KernelNode, d: ConvData, ctx: EvalContext): void {
   const one: Window2D = { ...w, batches: 1 };
   const rowQ = { scale: 1, offset: 0 };
   for (let b = 0; b < w.batches; b++) {
-    // Quantize this batch image: symmetric (zero point 0) or asymmetric (zero point rowQ.offset).
-    if (d.hybridPerChannel) {
-      asymmetricQuantizeFloats(x, b * imageSize, imageSize, qin, 0, rowQ);
-    } else {
-      rowQ.scale = symmetricQuantizeFloats(x, b * imageSize, imageSize, qin, 0);
-      rowQ.offset = 0;
-      // TFLite: scaling_factors_ptr[b] *= filter->params.scale (float32).
-      rowQ.scale = f(rowQ.scale * filterScales[0]!);
-    }
+    // Quantize this batch image: asymmetric (zero point rowQ.offset) or symmetric (zero point 0).
+    quantizeFloatsRow(d.hybridPerChannel, x, b * imageSize, imageSize, qin, 0, rowQ);
+    // TFLite: scaling_factors_ptr[b] *= filter->params.scale (float32).
+    if (!d.hybridPerChannel) rowQ.scale = f(rowQ.scale * filterScales[0]!);
     for (let p0 = 0; p0 < perImage; p0 += d.chunk) {
       const rows = Math.min(d.chunk, perImage - p0);
       if (d.direct) offsetToInt16(qin, p0 * k, rows * k, rowQ.offset, col);

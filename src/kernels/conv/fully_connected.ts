@@ -17,7 +17,7 @@
  * Only the DEFAULT weights format is supported (SHUFFLED4x16INT8 is rejected).
  */
 import { Activation } from '../../ir/builtin_options.js';
-import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from '../internal/hybrid_quantize.js';
+import { quantizeFloatsRow } from '../internal/hybrid_quantize.js';
 import { numElements } from '../internal/shape.js';
 import {
   type EvalContext,
@@ -234,11 +234,7 @@ export const fullyConnectedKernel: Kernel<FcData> = {
     const f = Math.fround;
     const { lo, hi, filterScales } = d;
     for (let b = 0; b < batch; b++) {
-      if (d.asymmetric) asymmetricQuantizeFloats(x, b * depth, depth, qrow, 0, rowQ);
-      else {
-        rowQ.scale = symmetricQuantizeFloats(x, b * depth, depth, qrow, 0);
-        rowQ.offset = 0;
-      }
+      quantizeFloatsRow(d.asymmetric, x, b * depth, depth, qrow, 0, rowQ);
       offsetToInt16(qrow, 0, depth, rowQ.offset, col);
       gemmInt({
         m: 1,

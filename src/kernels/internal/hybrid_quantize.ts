@@ -102,6 +102,29 @@ export function asymmetricQuantizeFloats(
 }
 
 /**
+ * Quantizes `size` floats to int8 into `out[outStart]` and writes the row's scale and zero point
+ * into `result`: asymmetrically (AsymmetricQuantizeFloats) or symmetrically with offset 0
+ * (SymmetricQuantizeFloats), as the hybrid kernels' `asymmetric_quantize_inputs` option says.
+ * Never throws.
+ */
+export function quantizeFloatsRow(
+  asymmetric: boolean,
+  values: Float32Array,
+  start: number,
+  size: number,
+  out: Int8Array,
+  outStart: number,
+  result: RowQuantization,
+): void {
+  if (asymmetric) {
+    asymmetricQuantizeFloats(values, start, size, out, outStart, result);
+    return;
+  }
+  result.scale = symmetricQuantizeFloats(values, start, size, out, outStart);
+  result.offset = 0;
+}
+
+/**
  * Hybrid matrix x vector, accumulated into float results as TFLite's portable
  * `MatrixBatchVectorMultiplyAccumulate(int8 matrix, ..., scaling_factors, ..., input_offset,
  * row_sums)` does for ONE vector: for each row r,

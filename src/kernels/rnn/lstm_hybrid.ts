@@ -19,9 +19,8 @@ import {
 } from './lstm_float.js';
 import {
   type RowQuantization,
-  asymmetricQuantizeFloats,
   hybridMatVecAccumulate,
-  symmetricQuantizeFloats,
+  quantizeFloatsRow,
 } from '../internal/hybrid_quantize.js';
 
 const f = Math.fround;
@@ -64,22 +63,6 @@ function isZero(v: Float32Array, start: number, n: number): boolean {
   return true;
 }
 
-/** Quantizes a row symmetrically or asymmetrically into `q`; fills `r`. */
-function quantizeRow(
-  asymmetric: boolean,
-  v: Float32Array,
-  start: number,
-  n: number,
-  q: Int8Array,
-  r: RowQuantization,
-): void {
-  if (asymmetric) asymmetricQuantizeFloats(v, start, n, q, 0, r);
-  else {
-    r.scale = symmetricQuantizeFloats(v, start, n, q, 0);
-    r.offset = 0;
-  }
-}
-
 const inRow: RowQuantization = { scale: 1, offset: 0 };
 const stateRow: RowQuantization = { scale: 1, offset: 0 };
 const hiddenRow: RowQuantization = { scale: 1, offset: 0 };
@@ -106,8 +89,8 @@ export function lstmStepHybrid(
   const { nCell, nInput, nOutput } = l;
   const xZero = isZero(x, xo, nInput);
   const hZero = isZero(h, ho, nOutput);
-  if (!xZero) quantizeRow(k.asymmetric, x, xo, nInput, s.qInput, inRow);
-  if (!hZero) quantizeRow(k.asymmetric, h, ho, nOutput, s.qState, stateRow);
+  if (!xZero) quantizeFloatsRow(k.asymmetric, x, xo, nInput, s.qInput, 0, inRow);
+  if (!hZero) quantizeFloatsRow(k.asymmetric, h, ho, nOutput, s.qState, 0, stateRow);
 
   const gate = (g: number): void => {
     const base = g * nCell;
@@ -161,7 +144,7 @@ export function lstmStepHybrid(
   if (w.projection) {
     for (let j = 0; j < nOutput; j++) h[ho + j] = w.projectionBias ? w.projectionBias[j]! : 0;
     if (!isZero(s.hidden, 0, nCell)) {
-      quantizeRow(k.asymmetric, s.hidden, 0, nCell, s.qHidden, hiddenRow);
+      quantizeFloatsRow(k.asymmetric, s.hidden, 0, nCell, s.qHidden, 0, hiddenRow);
       hybridMatVecAccumulate(
         w.projection,
         nOutput,

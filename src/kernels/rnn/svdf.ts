@@ -37,11 +37,10 @@ import {
   unsupported,
 } from '../kernel.js';
 import {
-  asymmetricQuantizeFloats,
   hybridMatVecAccumulate,
   int8RowSums,
+  quantizeFloatsRow,
   type RowQuantization,
-  symmetricQuantizeFloats,
 } from '../internal/hybrid_quantize.js';
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { type QuantizedMultiplier, quantizeMultiplier } from '../internal/quantize_multiplier.js';
@@ -271,11 +270,7 @@ function featureHybrid(node: KernelNode, d: SvdfData, quantized: Int8Array): voi
   if (allZero) return;
   for (let b = 0; b < batch; b++) {
     const xo = b * inputSize;
-    if (d.asymmetric) asymmetricQuantizeFloats(x, xo, inputSize, quantized, xo, row);
-    else {
-      row.scale = symmetricQuantizeFloats(x, xo, inputSize, quantized, xo);
-      row.offset = 0;
-    }
+    quantizeFloatsRow(d.asymmetric, x, xo, inputSize, quantized, xo, row);
     const scale = f(row.scale * d.featureScale);
     hybridMatVecAccumulate(
       wf,
