@@ -8,7 +8,9 @@
  * give the same sums because the padding value is the input's zero (0 for float, the zero point
  * for quantized inputs, which the int form subtracts away).
  *
- * Filling is done a chunk of rows at a time so the scratch buffer stays small.
+ * Filling is done a chunk of rows at a time so the scratch buffer stays small. The float and int
+ * forms are separate functions for speed: one function over both element types measured 20-50%
+ * slower in V8 (polymorphic loads).
  */
 import type { Window2D } from './window.js';
 
