@@ -28,7 +28,7 @@ import {
 } from '../kernel.js';
 import { gemmF32 } from './gemm_f32.js';
 import { gemmInt } from './gemm_int.js';
-import type { QuantizedData } from './im2col.js';
+import { type QuantizedData, offsetToInt16 } from './im2col.js';
 import { type Requant, perTensor, requantizeRows } from './requantize.js';
 import { scratchF32, scratchF64, scratchI16 } from './scratch.js';
 
@@ -170,13 +170,10 @@ export const batchMatMulKernel: Kernel<BatchMatMulData> = {
           k,
           a: fa ?? l,
           aOffset: fa ? 0 : lOff,
-          lda: k,
           b: fb ?? r,
           bOffset: fb ? 0 : rOff,
-          ldb: k,
           c: out as Float32Array,
           cOffset: bi * m * n,
-          ldc: n,
           bias: null,
           lo: -Infinity,
           hi: Infinity,
@@ -185,24 +182,18 @@ export const batchMatMulKernel: Kernel<BatchMatMulData> = {
         const l = lhs as QuantizedData;
         const r = rhs as QuantizedData;
         if (d.adjX) transposeOffset(l, lOff, k, m, d.lhsZeroPoint, ia!);
-        else copyOffset(l, lOff, m * k, d.lhsZeroPoint, ia!);
-        if (d.adjY) copyOffset(r, rOff, n * k, d.rhsZeroPoint, ib!);
+        else offsetToInt16(l, lOff, m * k, d.lhsZeroPoint, ia!);
+        if (d.adjY) offsetToInt16(r, rOff, n * k, d.rhsZeroPoint, ib!);
         else transposeOffset(r, rOff, k, n, d.rhsZeroPoint, ib!);
         gemmInt({
           m,
           n,
           k,
           a: ia!,
-          aOffset: 0,
-          lda: k,
           b: ib!,
-          bOffset: 0,
-          ldb: k,
           acc: acc!,
-          accOffset: 0,
-          ldacc: n,
         });
-        requantizeRows(d.rq!, acc!, 0, m, n, null, out as QuantizedData, bi * m * n);
+        requantizeRows(d.rq!, acc!, m, n, null, out as QuantizedData, bi * m * n);
       }
       // Advance the batch odometer and the broadcast offsets of both sides.
       for (let a = rank - 1; a >= 0; a--) {
@@ -245,15 +236,4 @@ function transposeOffset(
     const s = offset + i * cols;
     for (let j = 0; j < cols; j++) dst[j * rows + i] = src[s + j]! - zeroPoint;
   }
-}
-
-/** Quantized copy of count values into int16 (value - zeroPoint). */
-function copyOffset(
-  src: QuantizedData,
-  offset: number,
-  count: number,
-  zeroPoint: number,
-  dst: Int16Array,
-): void {
-  for (let i = 0; i < count; i++) dst[i] = src[offset + i]! - zeroPoint;
 }

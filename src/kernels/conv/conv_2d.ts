@@ -209,13 +209,10 @@ function evalFloat(node: KernelNode, d: ConvData, ctx: EvalContext): void {
       k,
       a: x,
       aOffset: 0,
-      lda: k,
       b: filter,
       bOffset: 0,
-      ldb: k,
       c: y,
       cOffset: 0,
-      ldc: outC,
       bias,
       lo,
       hi,
@@ -233,13 +230,10 @@ function evalFloat(node: KernelNode, d: ConvData, ctx: EvalContext): void {
       k,
       a: col,
       aOffset: 0,
-      lda: k,
       b: filter,
       bOffset: 0,
-      ldb: k,
       c: y,
       cOffset: p0 * outC,
-      ldc: outC,
       bias,
       lo,
       hi,
@@ -266,16 +260,10 @@ function evalQuantized(node: KernelNode, d: ConvData, ctx: EvalContext): void {
       n: outC,
       k,
       a: col,
-      aOffset: 0,
-      lda: k,
       b: weights,
-      bOffset: 0,
-      ldb: k,
       acc,
-      accOffset: 0,
-      ldacc: outC,
     });
-    requantizeRows(rq, acc, 0, rows, outC, bias, y, p0 * outC);
+    requantizeRows(rq, acc, rows, outC, bias, y, p0 * outC);
   }
 }
 
@@ -307,14 +295,8 @@ function evalHybrid(node: KernelNode, d: ConvData, ctx: EvalContext): void {
         n: outC,
         k,
         a: col,
-        aOffset: 0,
-        lda: k,
         b: weights,
-        bOffset: 0,
-        ldb: k,
         acc,
-        accOffset: 0,
-        ldacc: outC,
       });
       let o = (b * perImage + p0) * outC;
       let a = 0;

@@ -346,7 +346,7 @@ function evalInteger(node: KernelNode, d: DepthwiseData, ctx: EvalContext): void
             yf[o++] = v < lo ? lo : v > hi ? hi : v;
           }
         } else {
-          requantizeRows(rq!, acc, 0, 1, outC, intBias, y as QuantizedData, o);
+          requantizeRows(rq!, acc, 1, outC, intBias, y as QuantizedData, o);
           o += outC;
         }
       }

@@ -182,13 +182,10 @@ export const fullyConnectedKernel: Kernel<FcData> = {
         k: d.depth,
         a: input(node, 0).data as Float32Array,
         aOffset: 0,
-        lda: d.depth,
         b: input(node, 1).data as Float32Array,
         bOffset: 0,
-        ldb: d.depth,
         c: output(node, 0).data as Float32Array,
         cOffset: 0,
-        ldc: d.units,
         bias: (node.inputs[2]?.data as Float32Array | undefined) ?? null,
         lo: d.lo,
         hi: d.hi,
@@ -212,16 +209,10 @@ export const fullyConnectedKernel: Kernel<FcData> = {
           n: units,
           k: depth,
           a: col,
-          aOffset: 0,
-          lda: depth,
           b: weights,
-          bOffset: 0,
-          ldb: depth,
           acc,
-          accOffset: 0,
-          ldacc: units,
         });
-        requantizeRows(rq, acc, 0, rows, units, bias, y, r0 * units);
+        requantizeRows(rq, acc, rows, units, bias, y, r0 * units);
       }
       return;
     }
@@ -241,14 +232,8 @@ export const fullyConnectedKernel: Kernel<FcData> = {
         n: units,
         k: depth,
         a: col,
-        aOffset: 0,
-        lda: depth,
         b: weights,
-        bOffset: 0,
-        ldb: depth,
         acc,
-        accOffset: 0,
-        ldacc: units,
       });
       let o = b * units;
       for (let c = 0; c < units; c++) {

@@ -11,21 +11,17 @@
  * (about K * 2^-24 * sum |a_k b_k|).
  */
 
-/** The operands of one GEMM call. Offsets and leading dimensions are in elements. */
+/** The operands of one GEMM call: A, B and C packed (rows of k, k and n elements) from their offsets. */
 export interface GemmF32Args {
   m: number;
   n: number;
   k: number;
   a: Float32Array;
   aOffset: number;
-  /** Distance between consecutive rows of A (>= k). */
-  lda: number;
   b: Float32Array;
   bOffset: number;
-  ldb: number;
   c: Float32Array;
   cOffset: number;
-  ldc: number;
   /** Per-column bias (length >= n, read from index 0), or null. */
   bias: Float32Array | null;
   /** Clamp bounds of the fused activation (±Infinity for none). */
@@ -40,7 +36,10 @@ function clampF(v: number, lo: number, hi: number): number {
 
 /** Computes C = clamp(A · Bᵀ + bias) for the given operands. Never throws. */
 export function gemmF32(g: GemmF32Args): void {
-  const { m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, bias, lo, hi } = g;
+  const { m, n, k, a, aOffset, b, bOffset, c, cOffset, bias, lo, hi } = g;
+  const lda = k;
+  const ldb = k;
+  const ldc = n;
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {

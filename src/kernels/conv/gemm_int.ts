@@ -17,35 +17,32 @@
  * 15-24% slower for both (256x64x288 GEMM, Node 20).
  */
 
-/** The operands of one integer GEMM call. Offsets and leading dimensions are in elements. */
+/** The operands of one integer GEMM call: A, B and ACC packed from index 0 (rows of k, k and n elements). */
 export interface GemmIntArgs {
   m: number;
   n: number;
   k: number;
   a: Int16Array;
-  aOffset: number;
-  lda: number;
   b: Int16Array;
-  bOffset: number;
-  ldb: number;
   acc: Float64Array;
-  accOffset: number;
-  ldacc: number;
 }
 
 /** Computes ACC = A · Bᵀ exactly for the given operands. Never throws. */
 export function gemmInt(g: GemmIntArgs): void {
-  const { m, n, k, a, aOffset, lda, b, bOffset, ldb, acc, accOffset, ldacc } = g;
+  const { m, n, k, a, b, acc } = g;
+  const lda = k;
+  const ldb = k;
+  const ldacc = n;
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
-    const a0 = aOffset + i * lda;
+    const a0 = i * lda;
     const a1 = a0 + lda;
     const a2 = a1 + lda;
     const a3 = a2 + lda;
-    const c0 = accOffset + i * ldacc;
+    const c0 = i * ldacc;
     for (let j = 0; j < n4; j += 4) {
-      const b0 = bOffset + j * ldb;
+      const b0 = j * ldb;
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
@@ -113,7 +110,7 @@ export function gemmInt(g: GemmIntArgs): void {
       acc[o + 3] = s33;
     }
     for (let j = n4; j < n; j++) {
-      const b0 = bOffset + j * ldb;
+      const b0 = j * ldb;
       let s0 = 0,
         s1 = 0,
         s2 = 0,
@@ -132,10 +129,10 @@ export function gemmInt(g: GemmIntArgs): void {
     }
   }
   for (let i = m4; i < m; i++) {
-    const a0 = aOffset + i * lda;
-    const c0 = accOffset + i * ldacc;
+    const a0 = i * lda;
+    const c0 = i * ldacc;
     for (let j = 0; j < n4; j += 4) {
-      const b0 = bOffset + j * ldb;
+      const b0 = j * ldb;
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
@@ -156,7 +153,7 @@ export function gemmInt(g: GemmIntArgs): void {
       acc[c0 + j + 3] = s3;
     }
     for (let j = n4; j < n; j++) {
-      const b0 = bOffset + j * ldb;
+      const b0 = j * ldb;
       let s = 0;
       for (let p = 0; p < k; p++) s += a[a0 + p]! * b[b0 + p]!;
       acc[c0 + j] = s;

@@ -136,7 +136,7 @@ export function expectedBiasDtypes(inputDtype: DType): readonly DType[] {
 }
 
 /**
- * Writes `rows` x `channels` accumulators (row-major, from accOffset) to `out` (from outOffset)
+ * Writes `rows` x `channels` accumulators (row-major, from index 0) to `out` (from outOffset)
  * after TFLite's requantization: acc + bias, then MultiplyByQuantizedMultiplier per channel, plus
  * the output zero point, clamped to [qmin, qmax]. 8-bit: the sum wraps to int32 as TFLite's
  * accumulator does; wide (16x8 with int64 bias): the exact sum and the int64 multiplier form.
@@ -145,7 +145,6 @@ export function expectedBiasDtypes(inputDtype: DType): readonly DType[] {
 export function requantizeRows(
   r: Requant,
   acc: Float64Array,
-  accOffset: number,
   rows: number,
   channels: number,
   bias: Float64Array | null,
@@ -153,7 +152,7 @@ export function requantizeRows(
   outOffset: number,
 ): void {
   const { multipliers, shifts, outputZeroPoint, qmin, qmax } = r;
-  let a = accOffset;
+  let a = 0;
   let o = outOffset;
   if (r.wide) {
     for (let i = 0; i < rows; i++) {

@@ -276,13 +276,10 @@ export const transposeConvKernel: Kernel<TransposeConvData> = {
           k: inC,
           a: x,
           aOffset: p0 * inC,
-          lda: inC,
           b: weights,
           bOffset: 0,
-          ldb: inC,
           c: col,
           cOffset: 0,
-          ldc: rowLen,
           bias: null,
           lo: -Infinity,
           hi: Infinity,
@@ -314,19 +311,13 @@ export const transposeConvKernel: Kernel<TransposeConvData> = {
         n: rowLen,
         k: inC,
         a,
-        aOffset: 0,
-        lda: inC,
         b: weights,
-        bOffset: 0,
-        ldb: inC,
         acc: col,
-        accOffset: 0,
-        ldacc: rowLen,
       });
       scatter(col, p0, rows, acc);
     }
     const bias = d.bias ?? biasAsFloat64(node.inputs[3] ?? null);
-    requantizeRows(rq, acc, 0, numElements(outShape) / outC, outC, bias, y.data as QuantizedData, 0);
+    requantizeRows(rq, acc, numElements(outShape) / outC, outC, bias, y.data as QuantizedData, 0);
   },
 };
 
