@@ -20,13 +20,8 @@ import {
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { sameShape } from '../internal/shape.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from '../elementwise/broadcast.js';
+import { type BinaryData, type BinaryRow, evalBinary } from '../elementwise/broadcast.js';
 import { isQuantized, prepareBroadcast, tensorQuant } from '../elementwise/common.js';
-
-interface PreluData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
-}
 
 const floatRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   const X = a as Float32Array;
@@ -38,7 +33,7 @@ const floatRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   }
 };
 
-function prepareprelu(node: KernelNode): PreluData {
+function prepareprelu(node: KernelNode): BinaryData {
   const x = input(node, 0);
   const alpha = input(node, 1);
   const y = output(node, 0);
@@ -83,10 +78,8 @@ function prepareprelu(node: KernelNode): PreluData {
 }
 
 /** PRELU: y = x >= 0 ? x : alpha * x. */
-export const preluKernel: Kernel<PreluData> = {
+export const preluKernel: Kernel<BinaryData> = {
   op: 'PRELU',
   prepare: prepareprelu,
-  eval(node, d) {
-    walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-  },
+  eval: evalBinary,
 };

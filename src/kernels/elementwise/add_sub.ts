@@ -16,7 +16,7 @@
  * Float error bound: each output is the correctly rounded float32 sum/difference (a double
  * sum of two float32 values rounded once to float32), clamped: exact with TFLite.
  */
-import { type Kernel, type KernelNode, input, optionsOf, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, optionsOf, unsupported } from '../kernel.js';
 import {
   calculateActivationRangeFloat,
   calculateActivationRangeQuantized,
@@ -32,22 +32,15 @@ import {
   quantizeMultiplierSmallerThanOneExp,
 } from '../internal/quantize_multiplier.js';
 import { roundingDivideByPOTInt16 } from '../internal/fixed_point_int16.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { TABLE2D_MIN_OUTPUT, table8x8Row, tabulate8x8 } from './table8.js';
 import {
-  expectSameDtype,
   int64ActivationRange,
   intActivationRange,
   isQuantized,
-  prepareBroadcast,
+  prepareSameDtypeBinary,
   tensorQuant,
 } from './common.js';
-
-/** Per-node data of ADD / SUB: the broadcast plan and the row function bound to the op's constants. */
-export interface ArithmeticData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
-}
 
 function floatRow(sub: boolean, lo: number, hi: number): BinaryRow {
   return (a, ia, sa, b, ib, sb, y, iy, n) => {
@@ -194,13 +187,15 @@ function quantPotRow(sub: boolean, shift1: number, shift2: number, lo: number, h
   };
 }
 
-function prepareAddSub(node: KernelNode, sub: boolean): ArithmeticData {
-  const a = input(node, 0);
-  const b = input(node, 1);
-  const y = output(node, 0);
-  const dtype = expectSameDtype(node, a, b, ['float32', 'int32', 'int64', 'uint8', 'int8', 'int16']);
-  y.dtype = dtype;
-  const plan = prepareBroadcast(node, [a, b], y);
+function prepareAddSub(node: KernelNode, sub: boolean): BinaryData {
+  const { a, b, y, dtype, plan } = prepareSameDtypeBinary(node, [
+    'float32',
+    'int32',
+    'int64',
+    'uint8',
+    'int8',
+    'int16',
+  ]);
   const opts = sub ? optionsOf(node, 'SubOptions') : optionsOf(node, 'AddOptions');
   const act = opts.fusedActivationFunction;
 
@@ -295,20 +290,16 @@ function prepareAddSub(node: KernelNode, sub: boolean): ArithmeticData {
   };
 }
 
-function evalArithmetic(node: KernelNode, d: ArithmeticData): void {
-  walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-}
-
 /** ADD: y = activation(a + b). */
-export const addKernel: Kernel<ArithmeticData> = {
+export const addKernel: Kernel<BinaryData> = {
   op: 'ADD',
   prepare: (node) => prepareAddSub(node, false),
-  eval: evalArithmetic,
+  eval: evalBinary,
 };
 
 /** SUB: y = activation(a - b). */
-export const subKernel: Kernel<ArithmeticData> = {
+export const subKernel: Kernel<BinaryData> = {
   op: 'SUB',
   prepare: (node) => prepareAddSub(node, true),
-  eval: evalArithmetic,
+  eval: evalBinary,
 };

@@ -16,6 +16,7 @@
  * the row closure built in prepare.
  */
 import type { TypedArray } from '../../ir/dtype.js';
+import { type KernelNode, input, output } from '../kernel.js';
 import { broadcastStrides, numElements } from '../internal/shape.js';
 
 /** Coalesced iteration plan of an element-wise op with one or more broadcast inputs. */
@@ -136,6 +137,17 @@ export function walkBinary(
       idx[k] = 0;
     }
   }
+}
+
+/** Per-node data of a binary op: its broadcast plan and the row function bound to its constants. */
+export interface BinaryData {
+  plan: BroadcastPlan;
+  row: BinaryRow;
+}
+
+/** The eval of a binary op: runs `d.row` over inputs 0 and 1 broadcast into output 0. Never throws. */
+export function evalBinary(node: KernelNode, d: BinaryData): void {
+  walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
 }
 
 /** Runs `row` over every output row of a ternary op planned with planBroadcast. Never throws. */

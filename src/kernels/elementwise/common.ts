@@ -4,7 +4,7 @@
  */
 import { Activation } from '../../ir/builtin_options.js';
 import type { DType } from '../../ir/dtype.js';
-import { type KernelNode, type KernelTensor, unsupported } from '../kernel.js';
+import { type KernelNode, type KernelTensor, input, output, unsupported } from '../kernel.js';
 import { broadcastShapes } from '../internal/shape.js';
 import { type BroadcastPlan, planBroadcast } from './broadcast.js';
 
@@ -67,6 +67,29 @@ export function expectSameDtype(
     throw unsupported(node, `dtype ${a.dtype}; supported: ${allowed.join(', ')}`);
   }
   return a.dtype;
+}
+
+/** A binary op's tensors, their common dtype and its broadcast plan (see prepareSameDtypeBinary). */
+export interface SameDtypeBinary {
+  a: KernelTensor;
+  b: KernelTensor;
+  y: KernelTensor;
+  dtype: DType;
+  plan: BroadcastPlan;
+}
+
+/**
+ * The common start of a binary op's prepare: checks that inputs 0 and 1 share one of the `allowed`
+ * dtypes (expectSameDtype), gives output 0 that dtype and the broadcast shape, and returns the
+ * tensors with the plan. Throws UnsupportedOpError or ShapeError.
+ */
+export function prepareSameDtypeBinary(node: KernelNode, allowed: readonly DType[]): SameDtypeBinary {
+  const a = input(node, 0);
+  const b = input(node, 1);
+  const y = output(node, 0);
+  const dtype = expectSameDtype(node, a, b, allowed);
+  y.dtype = dtype;
+  return { a, b, y, dtype, plan: prepareBroadcast(node, [a, b], y) };
 }
 
 /** Range of a plain (unquantized) integer dtype. */

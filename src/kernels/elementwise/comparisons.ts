@@ -16,15 +16,10 @@ import {
   multiplyByQuantizedMultiplierSmallerThanOneExp,
 } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { expectSameDtype, isQuantized, prepareBroadcast, tensorQuant } from './common.js';
 
 type ComparisonOp = 'EQUAL' | 'NOT_EQUAL' | 'LESS' | 'LESS_EQUAL' | 'GREATER' | 'GREATER_EQUAL';
-
-interface ComparisonData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
-}
 
 /**
  * Rows on raw values. The arrays are typed as Float32Array for the checker; at run time they
@@ -114,7 +109,7 @@ function scaledRow(op: ComparisonOp, r1: (q: number) => number, r2: (q: number) 
   };
 }
 
-function prepareComparison(node: KernelNode, op: ComparisonOp): ComparisonData {
+function prepareComparison(node: KernelNode, op: ComparisonOp): BinaryData {
   const a = input(node, 0);
   const b = input(node, 1);
   const y = output(node, 0);
@@ -136,13 +131,11 @@ function prepareComparison(node: KernelNode, op: ComparisonOp): ComparisonData {
   return { plan, row: scaledRow(op, rescaler(-q1.zeroPoint, q1.scale), rescaler(-q2.zeroPoint, q2.scale)) };
 }
 
-function comparisonKernel(op: ComparisonOp): Kernel<ComparisonData> {
+function comparisonKernel(op: ComparisonOp): Kernel<BinaryData> {
   return {
     op,
     prepare: (node) => prepareComparison(node, op),
-    eval(node, d) {
-      walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-    },
+    eval: evalBinary,
   };
 }
 

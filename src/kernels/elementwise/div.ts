@@ -17,7 +17,7 @@
  */
 import { InputError } from '../../errors.js';
 import type { TypedArray } from '../../ir/dtype.js';
-import { type Kernel, type KernelNode, input, optionsOf, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, optionsOf, unsupported } from '../kernel.js';
 import {
   calculateActivationRangeFloat,
   calculateActivationRangeQuantized,
@@ -30,13 +30,11 @@ import {
 } from '../internal/multiply_by_quantized_multiplier.js';
 import { getReciprocal, quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { castToInt32Saturating, roundHalfAwayFromZero } from '../internal/rounding.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { quantizedBinaryRow } from './table8.js';
-import { expectSameDtype, intActivationRange, isQuantized, prepareBroadcast, tensorQuant } from './common.js';
+import { intActivationRange, isQuantized, prepareSameDtypeBinary, tensorQuant } from './common.js';
 
-interface DivData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
+interface DivData extends BinaryData {
   /** Value of the divisor that means zero (0, or the zero point of a quantized divisor); null: no check. */
   zero: number | null;
 }
@@ -144,12 +142,13 @@ function sameExtendedShape(a: readonly number[], b: readonly number[]): boolean 
 }
 
 function prepareDiv(node: KernelNode): DivData {
-  const a = input(node, 0);
-  const b = input(node, 1);
-  const y = output(node, 0);
-  const dtype = expectSameDtype(node, a, b, ['float32', 'int32', 'uint8', 'int8', 'int16']);
-  y.dtype = dtype;
-  const plan = prepareBroadcast(node, [a, b], y);
+  const { a, b, y, dtype, plan } = prepareSameDtypeBinary(node, [
+    'float32',
+    'int32',
+    'uint8',
+    'int8',
+    'int16',
+  ]);
   const act = optionsOf(node, 'DivOptions').fusedActivationFunction;
   if (dtype === 'float32') {
     const r = calculateActivationRangeFloat(act);
@@ -218,8 +217,7 @@ export const divKernel: Kernel<DivData> = {
   op: 'DIV',
   prepare: prepareDiv,
   eval(node, d) {
-    const b = input(node, 1).data;
-    if (d.zero !== null) checkNoZeroDivisor(node, b, d.zero);
-    walkBinary(d.plan, input(node, 0).data, b, output(node, 0).data, d.row);
+    if (d.zero !== null) checkNoZeroDivisor(node, input(node, 1).data, d.zero);
+    evalBinary(node, d);
   },
 };

@@ -14,14 +14,12 @@
  */
 import { InputError } from '../../errors.js';
 import type { TypedArray } from '../../ir/dtype.js';
-import { type Kernel, type KernelNode, input, output } from '../kernel.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
-import { expectSameDtype, prepareBroadcast } from './common.js';
+import { type Kernel, type KernelNode, input } from '../kernel.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
+import { prepareSameDtypeBinary } from './common.js';
 import { checkNoZeroDivisor } from './div.js';
 
-interface FloorData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
+interface FloorData extends BinaryData {
   /** Which zero check the divisor gets: 'number' (float or int), 'bigint' (int64), or none. */
   check: 'number' | 'bigint' | null;
 }
@@ -66,17 +64,10 @@ const floorModInt64Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
 };
 
 function prepareFloor(node: KernelNode, mod: boolean): FloorData {
-  const a = input(node, 0);
-  const b = input(node, 1);
-  const y = output(node, 0);
-  const dtype = expectSameDtype(
+  const { plan, dtype } = prepareSameDtypeBinary(
     node,
-    a,
-    b,
     mod ? ['float32', 'int32', 'int64', 'int16', 'int8'] : ['float32', 'int32', 'int16', 'int8'],
   );
-  y.dtype = dtype;
-  const plan = prepareBroadcast(node, [a, b], y);
   if (!mod) {
     return { plan, row: dtype === 'int32' ? floorDivInt32Row : floorDivRow, check: 'number' };
   }
@@ -99,7 +90,7 @@ function evalFloor(node: KernelNode, d: FloorData): void {
   const b = input(node, 1).data;
   if (d.check === 'number') checkNoZeroDivisor(node, b, 0);
   else if (d.check === 'bigint') checkNoZeroBigint(node, b);
-  walkBinary(d.plan, input(node, 0).data, b, output(node, 0).data, d.row);
+  evalBinary(node, d);
 }
 
 /** FLOOR_DIV: y = floor(a / b). */

@@ -4,13 +4,8 @@
  * outputs are 0 or 1. Exact.
  */
 import { type Kernel, type KernelNode, expectDtype, input, output } from '../kernel.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { prepareBroadcast } from './common.js';
-
-interface LogicalData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
-}
 
 const andRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   const A = a as Uint8Array;
@@ -26,7 +21,7 @@ const orRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   for (let i = 0; i < n; i++, ia += sa, ib += sb) Y[iy + i] = A[ia] !== 0 || B[ib] !== 0 ? 1 : 0;
 };
 
-function prepareLogical(node: KernelNode, row: BinaryRow): LogicalData {
+function prepareLogical(node: KernelNode, row: BinaryRow): BinaryData {
   const a = input(node, 0);
   const b = input(node, 1);
   const y = output(node, 0);
@@ -36,22 +31,18 @@ function prepareLogical(node: KernelNode, row: BinaryRow): LogicalData {
   return { plan: prepareBroadcast(node, [a, b], y), row };
 }
 
-function evalLogical(node: KernelNode, d: LogicalData): void {
-  walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-}
-
 /** LOGICAL_AND: y = a && b. */
-export const logicalAndKernel: Kernel<LogicalData> = {
+export const logicalAndKernel: Kernel<BinaryData> = {
   op: 'LOGICAL_AND',
   prepare: (node) => prepareLogical(node, andRow),
-  eval: evalLogical,
+  eval: evalBinary,
 };
 
 /** LOGICAL_OR: y = a || b. */
-export const logicalOrKernel: Kernel<LogicalData> = {
+export const logicalOrKernel: Kernel<BinaryData> = {
   op: 'LOGICAL_OR',
   prepare: (node) => prepareLogical(node, orRow),
-  eval: evalLogical,
+  eval: evalBinary,
 };
 
 /** LOGICAL_NOT: y = !x. */

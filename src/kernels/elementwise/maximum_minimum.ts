@@ -5,14 +5,9 @@
  * without requantization (TFLite requires, but does not check, equal quantization). As in
  * TFLite's comparison form, MAXIMUM(NaN, x) = x and MAXIMUM(x, NaN) = NaN. Exact.
  */
-import { type Kernel, type KernelNode, input, output } from '../kernel.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
-import { expectSameDtype, prepareBroadcast } from './common.js';
-
-interface MaxMinData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
-}
+import type { Kernel, KernelNode } from '../kernel.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
+import { prepareSameDtypeBinary } from './common.js';
 
 const maxRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   const A = a as Float32Array; // any number-valued typed array at run time
@@ -58,31 +53,29 @@ const minInt64Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   }
 };
 
-function prepareMaxMin(node: KernelNode, max: boolean): MaxMinData {
-  const a = input(node, 0);
-  const b = input(node, 1);
-  const y = output(node, 0);
-  const dtype = expectSameDtype(node, a, b, ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64']);
-  y.dtype = dtype;
-  const plan = prepareBroadcast(node, [a, b], y);
+function prepareMaxMin(node: KernelNode, max: boolean): BinaryData {
+  const { plan, dtype } = prepareSameDtypeBinary(node, [
+    'float32',
+    'int8',
+    'uint8',
+    'int16',
+    'int32',
+    'int64',
+  ]);
   const row = dtype === 'int64' ? (max ? maxInt64Row : minInt64Row) : max ? maxRow : minRow;
   return { plan, row };
 }
 
-function evalMaxMin(node: KernelNode, d: MaxMinData): void {
-  walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-}
-
 /** MAXIMUM: element-wise larger value. */
-export const maximumKernel: Kernel<MaxMinData> = {
+export const maximumKernel: Kernel<BinaryData> = {
   op: 'MAXIMUM',
   prepare: (node) => prepareMaxMin(node, true),
-  eval: evalMaxMin,
+  eval: evalBinary,
 };
 
 /** MINIMUM: element-wise smaller value. */
-export const minimumKernel: Kernel<MaxMinData> = {
+export const minimumKernel: Kernel<BinaryData> = {
   op: 'MINIMUM',
   prepare: (node) => prepareMaxMin(node, false),
-  eval: evalMaxMin,
+  eval: evalBinary,
 };

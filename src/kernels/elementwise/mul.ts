@@ -17,9 +17,8 @@ import {
 } from '../internal/activation_range.js';
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
-import { type BinaryRow, walkBinary } from './broadcast.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { quantizedBinaryRow } from './table8.js';
-import type { ArithmeticData } from './add_sub.js';
 import {
   expectSameDtype,
   int64ActivationRange,
@@ -85,7 +84,7 @@ function quantMul(
   };
 }
 
-function prepareMul(node: KernelNode): ArithmeticData {
+function prepareMul(node: KernelNode): BinaryData {
   const a = input(node, 0);
   const b = input(node, 1);
   const y = output(node, 0);
@@ -139,10 +138,8 @@ function prepareMul(node: KernelNode): ArithmeticData {
 }
 
 /** MUL: y = activation(a * b). */
-export const mulKernel: Kernel<ArithmeticData> = {
+export const mulKernel: Kernel<BinaryData> = {
   op: 'MUL',
   prepare: prepareMul,
-  eval(node, d) {
-    walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-  },
+  eval: evalBinary,
 };

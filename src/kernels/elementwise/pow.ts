@@ -8,14 +8,12 @@
  * (relative error < 1.2e-7) on finite results.
  */
 import { InputError } from '../../errors.js';
-import { type Kernel, type KernelNode, input, output } from '../kernel.js';
+import { type Kernel, type KernelNode, input } from '../kernel.js';
 import { castToInt32Saturating } from '../internal/rounding.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
-import { expectSameDtype, prepareBroadcast } from './common.js';
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
+import { prepareSameDtypeBinary } from './common.js';
 
-interface PowData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
+interface PowData extends BinaryData {
   int: boolean;
 }
 
@@ -34,12 +32,7 @@ const int32Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
 };
 
 function preparePow(node: KernelNode): PowData {
-  const a = input(node, 0);
-  const b = input(node, 1);
-  const y = output(node, 0);
-  const dtype = expectSameDtype(node, a, b, ['float32', 'int32']);
-  y.dtype = dtype;
-  const plan = prepareBroadcast(node, [a, b], y);
+  const { plan, dtype } = prepareSameDtypeBinary(node, ['float32', 'int32']);
   return { plan, row: dtype === 'int32' ? int32Row : floatRow, int: dtype === 'int32' };
 }
 
@@ -48,9 +41,8 @@ export const powKernel: Kernel<PowData> = {
   op: 'POW',
   prepare: preparePow,
   eval(node, d) {
-    const b = input(node, 1).data;
     if (d.int) {
-      const e = b as Int32Array;
+      const e = input(node, 1).data as Int32Array;
       for (let i = 0; i < e.length; i++) {
         if (e[i]! < 0) {
           throw new InputError(
@@ -60,6 +52,6 @@ export const powKernel: Kernel<PowData> = {
         }
       }
     }
-    walkBinary(d.plan, input(node, 0).data, b, output(node, 0).data, d.row);
+    evalBinary(node, d);
   },
 };

@@ -8,16 +8,11 @@
  *
  * Float error bound: exact (two correctly rounded float32 operations, as C++ computes them).
  */
-import { type Kernel, type KernelNode, input, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, unsupported } from '../kernel.js';
 import { multiplyByQuantizedMultiplierSmallerThanOneExp } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplierSmallerThanOneExp } from '../internal/quantize_multiplier.js';
-import { type BinaryRow, type BroadcastPlan, walkBinary } from './broadcast.js';
-import { expectSameDtype, isQuantized, prepareBroadcast, tensorQuant } from './common.js';
-
-interface SquaredDifferenceData {
-  plan: BroadcastPlan;
-  row: BinaryRow;
-}
+import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
+import { isQuantized, prepareSameDtypeBinary, tensorQuant } from './common.js';
 
 const floatRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   const A = a as Float32Array;
@@ -39,13 +34,8 @@ const int32Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   }
 };
 
-function prepareSquaredDifference(node: KernelNode): SquaredDifferenceData {
-  const a = input(node, 0);
-  const b = input(node, 1);
-  const y = output(node, 0);
-  const dtype = expectSameDtype(node, a, b, ['float32', 'int32', 'int8']);
-  y.dtype = dtype;
-  const plan = prepareBroadcast(node, [a, b], y);
+function prepareSquaredDifference(node: KernelNode): BinaryData {
+  const { a, b, y, dtype, plan } = prepareSameDtypeBinary(node, ['float32', 'int32', 'int8']);
   if (dtype === 'float32') return { plan, row: floatRow };
   if (dtype === 'int32') return { plan, row: int32Row };
   if (!isQuantized(a) || !isQuantized(b) || !isQuantized(y)) {
@@ -90,10 +80,8 @@ function prepareSquaredDifference(node: KernelNode): SquaredDifferenceData {
 }
 
 /** SQUARED_DIFFERENCE: y = (a - b)^2. */
-export const squaredDifferenceKernel: Kernel<SquaredDifferenceData> = {
+export const squaredDifferenceKernel: Kernel<BinaryData> = {
   op: 'SQUARED_DIFFERENCE',
   prepare: prepareSquaredDifference,
-  eval(node, d) {
-    walkBinary(d.plan, input(node, 0).data, input(node, 1).data, output(node, 0).data, d.row);
-  },
+  eval: evalBinary,
 };
