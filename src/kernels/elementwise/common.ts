@@ -29,6 +29,28 @@ export function isQuantized(t: KernelTensor): boolean {
   return t.quant !== null && t.quant.scale.length > 0;
 }
 
+/** The per-tensor quantization of a binary op's inputs and output. */
+export interface BinaryQuant {
+  q1: TensorQuant;
+  q2: TensorQuant;
+  qo: TensorQuant;
+}
+
+/**
+ * Returns the per-tensor quantization of inputs `a`, `b` and output `y`. Throws
+ * UnsupportedOpError with the message `needs` unless all three are quantized.
+ */
+export function binaryQuant(
+  node: KernelNode,
+  a: KernelTensor,
+  b: KernelTensor,
+  y: KernelTensor,
+  needs: string,
+): BinaryQuant {
+  if (!isQuantized(a) || !isQuantized(b) || !isQuantized(y)) throw unsupported(node, needs);
+  return { q1: tensorQuant(a), q2: tensorQuant(b), qo: tensorQuant(y) };
+}
+
 /**
  * Sets `y.shape` to the broadcast of the input shapes and returns the iteration plan.
  * Throws ShapeError naming the node when the shapes cannot broadcast.

@@ -17,7 +17,7 @@
  */
 import { InputError } from '../../errors.js';
 import type { TypedArray } from '../../ir/dtype.js';
-import { type Kernel, type KernelNode, input, optionsOf, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, optionsOf } from '../kernel.js';
 import {
   calculateActivationRangeFloat,
   calculateActivationRangeQuantized,
@@ -32,11 +32,15 @@ import { getReciprocal, quantizeMultiplier } from '../internal/quantize_multipli
 import { castToInt32Saturating, roundHalfAwayFromZero } from '../internal/rounding.js';
 import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { quantizedBinaryRow } from './table8.js';
-import { intActivationRange, isQuantized, prepareSameDtypeBinary, tensorQuant } from './common.js';
+import { binaryQuant, intActivationRange, prepareSameDtypeBinary } from './common.js';
 
-interface DivData extends BinaryData {
-  /** Value of the divisor that means zero (0, or the zero point of a quantized divisor); null: no check. */
-  zero: number | null;
+/** Per-node data of DIV, FLOOR_DIV and FLOOR_MOD: a binary op whose divisor is checked in eval. */
+export interface DivisionData extends BinaryData {
+  /**
+   * Value of the divisor that means zero (0, 0n for int64, or the zero point of a quantized
+   * divisor); null: no check.
+   */
+  zero: number | bigint | null;
 }
 
 function floatRow(lo: number, hi: number): BinaryRow {
@@ -141,7 +145,7 @@ function sameExtendedShape(a: readonly number[], b: readonly number[]): boolean 
   return true;
 }
 
-function prepareDiv(node: KernelNode): DivData {
+function prepareDiv(node: KernelNode): DivisionData {
   const { a, b, y, dtype, plan } = prepareSameDtypeBinary(node, [
     'float32',
     'int32',
@@ -158,12 +162,7 @@ function prepareDiv(node: KernelNode): DivData {
     const [lo, hi] = intActivationRange(act, 'int32');
     return { plan, row: int32Row(lo, hi), zero: 0 };
   }
-  if (!isQuantized(a) || !isQuantized(b) || !isQuantized(y)) {
-    throw unsupported(node, `${dtype} DIV needs quantized inputs and output`);
-  }
-  const q1 = tensorQuant(a);
-  const q2 = tensorQuant(b);
-  const qo = tensorQuant(y);
+  const { q1, q2, qo } = binaryQuant(node, a, b, y, `${dtype} DIV needs quantized inputs and output`);
   const range = calculateActivationRangeQuantized(
     act,
     dtype as 'uint8' | 'int8' | 'int16',
@@ -200,8 +199,8 @@ function prepareDiv(node: KernelNode): DivData {
 }
 
 /** Throws InputError when any divisor element equals `zero` (TFLite's CheckNonZero). */
-export function checkNoZeroDivisor(node: KernelNode, divisor: TypedArray, zero: number): void {
-  const d = divisor as Int32Array;
+function checkNoZeroDivisor(node: KernelNode, divisor: TypedArray, zero: number | bigint): void {
+  const d = divisor as ArrayLike<number | bigint>;
   for (let i = 0; i < d.length; i++) {
     if (d[i] === zero) {
       throw new InputError(
@@ -212,12 +211,15 @@ export function checkNoZeroDivisor(node: KernelNode, divisor: TypedArray, zero: 
   }
 }
 
+/** The eval of DIV, FLOOR_DIV and FLOOR_MOD: checks the divisor, then divides. Throws InputError for a zero divisor. */
+export function evalDivision(node: KernelNode, d: DivisionData): void {
+  if (d.zero !== null) checkNoZeroDivisor(node, input(node, 1).data, d.zero);
+  evalBinary(node, d);
+}
+
 /** DIV: y = activation(a / b). */
-export const divKernel: Kernel<DivData> = {
+export const divKernel: Kernel<DivisionData> = {
   op: 'DIV',
   prepare: prepareDiv,
-  eval(node, d) {
-    if (d.zero !== null) checkNoZeroDivisor(node, input(node, 1).data, d.zero);
-    evalBinary(node, d);
-  },
+  eval: evalDivision,
 };

@@ -12,17 +12,10 @@
  *
  * Float error bound: exact (fmod is exact; floor of the double quotient is computed as TFLite).
  */
-import { InputError } from '../../errors.js';
-import type { TypedArray } from '../../ir/dtype.js';
-import { type Kernel, type KernelNode, input } from '../kernel.js';
-import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
+import type { Kernel, KernelNode } from '../kernel.js';
+import type { BinaryRow } from './broadcast.js';
 import { prepareSameDtypeBinary } from './common.js';
-import { checkNoZeroDivisor } from './div.js';
-
-interface FloorData extends BinaryData {
-  /** Which zero check the divisor gets: 'number' (float or int), 'bigint' (int64), or none. */
-  check: 'number' | 'bigint' | null;
-}
+import { type DivisionData, evalDivision } from './div.js';
 
 /** float32 / int32 / int16 / int8: the double quotient floored, stored in the element type. */
 const floorDivRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
@@ -63,46 +56,28 @@ const floorModInt64Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   }
 };
 
-function prepareFloor(node: KernelNode, mod: boolean): FloorData {
+function prepareFloor(node: KernelNode, mod: boolean): DivisionData {
   const { plan, dtype } = prepareSameDtypeBinary(
     node,
     mod ? ['float32', 'int32', 'int64', 'int16', 'int8'] : ['float32', 'int32', 'int16', 'int8'],
   );
   if (!mod) {
-    return { plan, row: dtype === 'int32' ? floorDivInt32Row : floorDivRow, check: 'number' };
+    return { plan, row: dtype === 'int32' ? floorDivInt32Row : floorDivRow, zero: 0 };
   }
-  if (dtype === 'int64') return { plan, row: floorModInt64Row, check: 'bigint' };
-  return { plan, row: floorModRow, check: dtype === 'float32' ? null : 'number' };
-}
-
-function checkNoZeroBigint(node: KernelNode, divisor: TypedArray): void {
-  const d = divisor as BigInt64Array;
-  for (let i = 0; i < d.length; i++) {
-    if (d[i] === 0n) {
-      throw new InputError(
-        `node ${node.index} (${node.op}): division by zero (divisor element ${i}); check the model input`,
-      );
-    }
-  }
-}
-
-function evalFloor(node: KernelNode, d: FloorData): void {
-  const b = input(node, 1).data;
-  if (d.check === 'number') checkNoZeroDivisor(node, b, 0);
-  else if (d.check === 'bigint') checkNoZeroBigint(node, b);
-  evalBinary(node, d);
+  if (dtype === 'int64') return { plan, row: floorModInt64Row, zero: 0n };
+  return { plan, row: floorModRow, zero: dtype === 'float32' ? null : 0 };
 }
 
 /** FLOOR_DIV: y = floor(a / b). */
-export const floorDivKernel: Kernel<FloorData> = {
+export const floorDivKernel: Kernel<DivisionData> = {
   op: 'FLOOR_DIV',
   prepare: (node) => prepareFloor(node, false),
-  eval: evalFloor,
+  eval: evalDivision,
 };
 
 /** FLOOR_MOD: y = a - floor(a / b) * b, with the sign of b. */
-export const floorModKernel: Kernel<FloorData> = {
+export const floorModKernel: Kernel<DivisionData> = {
   op: 'FLOOR_MOD',
   prepare: (node) => prepareFloor(node, true),
-  eval: evalFloor,
+  eval: evalDivision,
 };

@@ -5,12 +5,16 @@
  * without requantization (TFLite requires, but does not check, equal quantization). As in
  * TFLite's comparison form, MAXIMUM(NaN, x) = x and MAXIMUM(x, NaN) = NaN. Exact.
  */
-import type { Kernel, KernelNode } from '../kernel.js';
+import type { Kernel } from '../kernel.js';
 import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { prepareSameDtypeBinary } from './common.js';
 
+/**
+ * Rows on raw values. The arrays are typed as Float32Array for the checker; at run time they may
+ * be any typed array, BigInt64Array included (> and < compare bigints exactly).
+ */
 const maxRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
-  const A = a as Float32Array; // any number-valued typed array at run time
+  const A = a as Float32Array;
   const B = b as Float32Array;
   const Y = y as Float32Array;
   for (let i = 0; i < n; i++, ia += sa, ib += sb) {
@@ -31,51 +35,18 @@ const minRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   }
 };
 
-const maxInt64Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
-  const A = a as BigInt64Array;
-  const B = b as BigInt64Array;
-  const Y = y as BigInt64Array;
-  for (let i = 0; i < n; i++, ia += sa, ib += sb) {
-    const u = A[ia]!;
-    const v = B[ib]!;
-    Y[iy + i] = u > v ? u : v;
-  }
-};
-
-const minInt64Row: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
-  const A = a as BigInt64Array;
-  const B = b as BigInt64Array;
-  const Y = y as BigInt64Array;
-  for (let i = 0; i < n; i++, ia += sa, ib += sb) {
-    const u = A[ia]!;
-    const v = B[ib]!;
-    Y[iy + i] = u < v ? u : v;
-  }
-};
-
-function prepareMaxMin(node: KernelNode, max: boolean): BinaryData {
-  const { plan, dtype } = prepareSameDtypeBinary(node, [
-    'float32',
-    'int8',
-    'uint8',
-    'int16',
-    'int32',
-    'int64',
-  ]);
-  const row = dtype === 'int64' ? (max ? maxInt64Row : minInt64Row) : max ? maxRow : minRow;
-  return { plan, row };
-}
+const DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'] as const;
 
 /** MAXIMUM: element-wise larger value. */
 export const maximumKernel: Kernel<BinaryData> = {
   op: 'MAXIMUM',
-  prepare: (node) => prepareMaxMin(node, true),
+  prepare: (node) => ({ plan: prepareSameDtypeBinary(node, DTYPES).plan, row: maxRow }),
   eval: evalBinary,
 };
 
 /** MINIMUM: element-wise smaller value. */
 export const minimumKernel: Kernel<BinaryData> = {
   op: 'MINIMUM',
-  prepare: (node) => prepareMaxMin(node, false),
+  prepare: (node) => ({ plan: prepareSameDtypeBinary(node, DTYPES).plan, row: minRow }),
   eval: evalBinary,
 };

@@ -20,12 +20,12 @@ import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
 import { quantizedBinaryRow } from './table8.js';
 import {
+  binaryQuant,
   expectSameDtype,
   int64ActivationRange,
   intActivationRange,
   isQuantized,
   prepareBroadcast,
-  tensorQuant,
 } from './common.js';
 
 function floatRow(lo: number, hi: number): BinaryRow {
@@ -108,12 +108,7 @@ function prepareMul(node: KernelNode): BinaryData {
     const [lo, hi] = intActivationRange(act, 'int16');
     return { plan, row: intRow(lo, hi, 16) };
   }
-  if (!isQuantized(a) || !isQuantized(b) || !isQuantized(y)) {
-    throw unsupported(node, `${dtype} inputs and output must be quantized`);
-  }
-  const q1 = tensorQuant(a);
-  const q2 = tensorQuant(b);
-  const qo = tensorQuant(y);
+  const { q1, q2, qo } = binaryQuant(node, a, b, y, `${dtype} inputs and output must be quantized`);
   if (dtype === 'int16' && (q1.zeroPoint !== 0 || q2.zeroPoint !== 0 || qo.zeroPoint !== 0)) {
     throw unsupported(node, 'quantized int16 MUL needs zero points of 0');
   }

@@ -8,11 +8,11 @@
  *
  * Float error bound: exact (two correctly rounded float32 operations, as C++ computes them).
  */
-import { type Kernel, type KernelNode, unsupported } from '../kernel.js';
+import type { Kernel, KernelNode } from '../kernel.js';
 import { multiplyByQuantizedMultiplierSmallerThanOneExp } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplierSmallerThanOneExp } from '../internal/quantize_multiplier.js';
 import { type BinaryData, type BinaryRow, evalBinary } from './broadcast.js';
-import { isQuantized, prepareSameDtypeBinary, tensorQuant } from './common.js';
+import { binaryQuant, prepareSameDtypeBinary } from './common.js';
 
 const floatRow: BinaryRow = (a, ia, sa, b, ib, sb, y, iy, n) => {
   const A = a as Float32Array;
@@ -38,12 +38,13 @@ function prepareSquaredDifference(node: KernelNode): BinaryData {
   const { a, b, y, dtype, plan } = prepareSameDtypeBinary(node, ['float32', 'int32', 'int8']);
   if (dtype === 'float32') return { plan, row: floatRow };
   if (dtype === 'int32') return { plan, row: int32Row };
-  if (!isQuantized(a) || !isQuantized(b) || !isQuantized(y)) {
-    throw unsupported(node, 'int8 SQUARED_DIFFERENCE needs quantized inputs and output');
-  }
-  const q1 = tensorQuant(a);
-  const q2 = tensorQuant(b);
-  const qo = tensorQuant(y);
+  const { q1, q2, qo } = binaryQuant(
+    node,
+    a,
+    b,
+    y,
+    'int8 SQUARED_DIFFERENCE needs quantized inputs and output',
+  );
   const leftShift = 7;
   const twiceMax = 2 * Math.max(q1.scale, q2.scale);
   const m1 = quantizeMultiplierSmallerThanOneExp(q1.scale / twiceMax);
