@@ -2,24 +2,11 @@
  * TILE and BROADCAST_TO: copies whose source repeats. Both are one strided copy with zero
  * source strides on the repeated dims (TILE views the output as [m0, d0, m1, d1, ...]).
  */
-import {
-  type Kernel,
-  type KernelNode,
-  type KernelTensor,
-  input,
-  output,
-  shapeError,
-  unsupported,
-} from '../kernel.js';
+import { type KernelNode, type KernelTensor, shapeError } from '../kernel.js';
 import { broadcastStrides } from '../internal/shape.js';
-import { expectIndexDtype, readIndexValues } from './index_values.js';
-import { type CopyPlan, contiguousStrides, planCopy, runCopy } from './strided_copy.js';
-import { expectMovable, wordView } from './word_view.js';
-
-interface RepeatData {
-  /** Null when the multiples / target shape are only known in eval. */
-  plan: CopyPlan | null;
-}
+import { indexPlannedCopyKernel } from './index_planned_copy.js';
+import { type CopyPlan, contiguousStrides, planCopy } from './strided_copy.js';
+import { expectMovable } from './word_view.js';
 
 /** Returns TILE's output shape and plan. */
 function planTile(
@@ -71,48 +58,8 @@ function planBroadcast(
   return { shape, plan };
 }
 
-function makeRepeatKernel(
-  op: 'TILE' | 'BROADCAST_TO',
-  planFor: (
-    node: KernelNode,
-    x: KernelTensor,
-    values: readonly number[],
-  ) => { shape: number[]; plan: CopyPlan },
-  role: string,
-): Kernel<RepeatData> {
-  return {
-    op,
-    prepare(node, ctx) {
-      const x = input(node, 0);
-      const v = input(node, 1);
-      const y = output(node, 0);
-      expectIndexDtype(node, v, role);
-      expectMovable(node, x, 'input');
-      if (y.dtype !== x.dtype)
-        throw unsupported(node, `output dtype ${y.dtype} differs from the input ${x.dtype}`);
-      if (!v.isConst) {
-        ctx.markDynamic(y);
-        return { plan: null };
-      }
-      const p = planFor(node, x, readIndexValues(node, v, role));
-      y.shape = p.shape;
-      return { plan: p.plan };
-    },
-    eval(node, data, ctx) {
-      const x = input(node, 0);
-      let plan = data.plan;
-      if (!plan) {
-        const p = planFor(node, x, readIndexValues(node, input(node, 1), role));
-        ctx.resizeOutput(output(node, 0), p.shape);
-        plan = p.plan;
-      }
-      runCopy(plan, wordView(x), wordView(output(node, 0)));
-    },
-  };
-}
-
 /** TILE: inputs (input, multiples). */
-export const tileKernel = makeRepeatKernel('TILE', planTile, 'multiples');
+export const tileKernel = indexPlannedCopyKernel('TILE', planTile, 'multiples');
 
 /** BROADCAST_TO: inputs (input, shape). */
-export const broadcastToKernel = makeRepeatKernel('BROADCAST_TO', planBroadcast, 'shape');
+export const broadcastToKernel = indexPlannedCopyKernel('BROADCAST_TO', planBroadcast, 'shape');
