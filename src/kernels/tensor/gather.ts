@@ -8,6 +8,7 @@ import type { TypedArray } from '../../ir/dtype.js';
 import {
   type Kernel,
   type KernelNode,
+  type KernelTensor,
   expectDtype,
   input,
   optionsOf,
@@ -32,6 +33,27 @@ function badIndex(node: KernelNode, value: number, size: number, where: string):
   );
 }
 
+/**
+ * Returns the params, indices and output of GATHER / GATHER_ND and the words per element.
+ * Throws UnsupportedOpError for non-integer indices, params that cannot be moved, or an output
+ * dtype other than the params'.
+ */
+function gatherOperands(node: KernelNode): {
+  params: KernelTensor;
+  indices: KernelTensor;
+  y: KernelTensor;
+  w: number;
+} {
+  const params = input(node, 0);
+  const indices = input(node, 1);
+  const y = output(node, 0);
+  expectDtype(node, indices, INDEX_TYPES, 'indices');
+  const w = expectMovable(node, params, 'params');
+  if (y.dtype !== params.dtype)
+    throw unsupported(node, `output dtype ${y.dtype} differs from params ${params.dtype}`);
+  return { params, indices, y, w };
+}
+
 interface GatherData {
   readonly w: number;
   readonly batch: number;
@@ -45,13 +67,7 @@ interface GatherData {
 export const gatherKernel: Kernel<GatherData> = {
   op: 'GATHER',
   prepare(node) {
-    const params = input(node, 0);
-    const indices = input(node, 1);
-    const y = output(node, 0);
-    expectDtype(node, indices, INDEX_TYPES, 'indices');
-    const w = expectMovable(node, params, 'params');
-    if (y.dtype !== params.dtype)
-      throw unsupported(node, `output dtype ${y.dtype} differs from params ${params.dtype}`);
+    const { params, indices, y, w } = gatherOperands(node);
     const opts = optionsOf(node, 'GatherOptions');
     const where = `node ${node.index} (GATHER)`;
     const axis = normalizeAxis(opts.axis, params.shape.length, where);
@@ -120,13 +136,7 @@ interface GatherNdData {
 export const gatherNdKernel: Kernel<GatherNdData> = {
   op: 'GATHER_ND',
   prepare(node) {
-    const params = input(node, 0);
-    const indices = input(node, 1);
-    const y = output(node, 0);
-    expectDtype(node, indices, INDEX_TYPES, 'indices');
-    const w = expectMovable(node, params, 'params');
-    if (y.dtype !== params.dtype)
-      throw unsupported(node, `output dtype ${y.dtype} differs from params ${params.dtype}`);
+    const { params, indices, y, w } = gatherOperands(node);
     if (indices.shape.length < 1) throw shapeError(node, 'indices must have rank >= 1');
     const depth = indices.shape[indices.shape.length - 1]!;
     if (depth > params.shape.length) {
