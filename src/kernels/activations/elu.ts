@@ -4,9 +4,10 @@
  * - float32: expm1 in double rounded to float32 (within 1 float32 ulp of C's expm1f).
  * - int8: a 256-entry table of the float function, requantized (TFLite's `LUTPopulate`).
  */
-import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, output } from '../kernel.js';
 import { lutPopulateInt8 } from '../internal/lut.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { applyTable8 } from '../elementwise/table8.js';
+import { sameShapeOutput, quantizedPair } from './activation_tensors.js';
 
 interface EluData {
   /** Table indexed by the input byte (int8), or null for float32. */
@@ -16,16 +17,9 @@ interface EluData {
 const eluF32 = (v: number): number => (v < 0 ? Math.fround(Math.expm1(v)) : v);
 
 function prepareElu(node: KernelNode): EluData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'int8'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  y.shape = [...x.shape];
+  const { x, y } = sameShapeOutput(node, ['float32', 'int8']);
   if (x.dtype === 'float32') return { lut: null };
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, 'int8 ELU needs quantized input and output');
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
   const lut = lutPopulateInt8(qi.scale, qi.zeroPoint, qo.scale, qo.zeroPoint, eluF32, 'int8');
   return { lut: new Uint8Array(lut.buffer, lut.byteOffset, 256) };
 }
@@ -36,10 +30,7 @@ export const eluKernel: Kernel<EluData> = {
   prepare: prepareElu,
   eval(node, d) {
     if (d.lut) {
-      const x = input(node, 0).data as Uint8Array;
-      const y = output(node, 0).data as Uint8Array;
-      const lut = d.lut;
-      for (let i = 0; i < x.length; i++) y[i] = lut[x[i]! & 0xff]!;
+      applyTable8(input(node, 0).data, output(node, 0).data, d.lut);
       return;
     }
     const x = input(node, 0).data as Float32Array;

@@ -10,18 +10,11 @@
  * - uint8 / int8: a 256-entry table of the float function (`GeluTransform` /
  *   `GeluTransformApproximate`), requantized as TFLite's `LUTPopulate`.
  */
-import {
-  type Kernel,
-  type KernelNode,
-  expectDtype,
-  input,
-  optionsOf,
-  output,
-  unsupported,
-} from '../kernel.js';
+import { type Kernel, type KernelNode, input, optionsOf, output } from '../kernel.js';
 import { erfc } from '../internal/erfc.js';
 import { lutPopulateInt8 } from '../internal/lut.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { applyTable8 } from '../elementwise/table8.js';
+import { sameShapeOutput, quantizedPair } from './activation_tensors.js';
 
 const f = Math.fround;
 /** float(-M_SQRT1_2) and float(M_2_SQRTPI * M_SQRT1_2) = sqrt(2/pi). */
@@ -42,17 +35,10 @@ interface GeluData {
 }
 
 function prepareGelu(node: KernelNode): GeluData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'uint8', 'int8'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  y.shape = [...x.shape];
+  const { x, y } = sameShapeOutput(node, ['float32', 'uint8', 'int8']);
   const approximate = optionsOf(node, 'GeluOptions').approximate;
   if (x.dtype === 'float32') return { approximate, lut: null };
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} GELU needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
   const lut = lutPopulateInt8(
     qi.scale,
     qi.zeroPoint,
@@ -70,10 +56,7 @@ export const geluKernel: Kernel<GeluData> = {
   prepare: prepareGelu,
   eval(node, d) {
     if (d.lut) {
-      const x = input(node, 0).data as Uint8Array;
-      const y = output(node, 0).data as Uint8Array;
-      const lut = d.lut;
-      for (let i = 0; i < x.length; i++) y[i] = lut[x[i]! & 0xff]!;
+      applyTable8(input(node, 0).data, output(node, 0).data, d.lut);
       return;
     }
     const x = input(node, 0).data as Float32Array;

@@ -12,15 +12,15 @@
  *   explains), then the output shift and zero point are applied. Bit-exact with TFLite; the
  *   formula is tabulated over the 256 input values in prepare.
  */
-import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, output, unsupported } from '../kernel.js';
 import {
   roundingDivideByPOTInt16,
   saturatingRoundingDoublingHighMulInt16,
 } from '../internal/fixed_point_int16.js';
 import { downScaleInt32ToInt16Multiplier, quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { wrapInt16 } from '../internal/rounding.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
 import { applyTable8, tabulate8 } from '../elementwise/table8.js';
+import { sameShapeOutput, quantizedPair } from './activation_tensors.js';
 
 interface HardSwishData {
   quantized: boolean;
@@ -49,11 +49,7 @@ function saturatingDoublingHighMul(a: number, b: number): number {
 }
 
 function prepareHardSwish(node: KernelNode): HardSwishData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'uint8', 'int8'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  y.shape = [...x.shape];
+  const { x, y } = sameShapeOutput(node, ['float32', 'uint8', 'int8']);
   const none = {
     quantized: false,
     inputZeroPoint: 0,
@@ -67,10 +63,7 @@ function prepareHardSwish(node: KernelNode): HardSwishData {
     table: null,
   };
   if (x.dtype === 'float32') return none;
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} HARD_SWISH needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
   const f = Math.fround;
   const hiresInputScale = f(f(1 / 128) * qi.scale);
   const reluishScale = f(3 / 32768);

@@ -10,21 +10,14 @@
  *   applied to each (q - zp) * 128. Bit-exact with TFLite.
  */
 import { Activation } from '../../ir/builtin_options.js';
-import {
-  type Kernel,
-  type KernelNode,
-  expectDtype,
-  input,
-  optionsOf,
-  output,
-  unsupported,
-} from '../kernel.js';
+import { type Kernel, type KernelNode, input, optionsOf, output, unsupported } from '../kernel.js';
 import {
   multiplyByQuantizedMultiplier,
   multiplyByQuantizedMultiplierSmallerThanOneExp,
 } from '../internal/multiply_by_quantized_multiplier.js';
 import { getInvSqrtQuantizedMultiplierExp } from '../internal/quantize_multiplier.js';
 import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { sameShapeOutput, lastAxisRows } from './activation_tensors.js';
 
 interface L2NormData {
   dtype: 'float32' | 'uint8' | 'int8';
@@ -34,20 +27,14 @@ interface L2NormData {
 }
 
 function prepareL2Norm(node: KernelNode): L2NormData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'uint8', 'int8'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  if (x.shape.length < 1) throw unsupported(node, 'L2_NORMALIZATION needs an input of rank >= 1');
+  const { x, y } = sameShapeOutput(node, ['float32', 'uint8', 'int8']);
+  const { outer, depth } = lastAxisRows(node, x);
   if (optionsOf(node, 'L2NormOptions').fusedActivationFunction !== Activation.NONE) {
     throw unsupported(node, 'fused activations are not supported (TFLite supports none either)');
   }
-  y.shape = [...x.shape];
-  const depth = x.shape[x.shape.length - 1]!;
-  const size = x.shape.reduce((p, d) => p * d, 1);
   const data: L2NormData = {
     dtype: x.dtype as L2NormData['dtype'],
-    outer: depth === 0 ? 0 : size / depth,
+    outer,
     depth,
     inputZeroPoint: 0,
   };

@@ -10,19 +10,11 @@
  *   For 8-bit types the formula is tabulated over the 256 input values in prepare.
  */
 import type { DType } from '../../ir/dtype.js';
-import {
-  type Kernel,
-  type KernelNode,
-  expectDtype,
-  input,
-  optionsOf,
-  output,
-  unsupported,
-} from '../kernel.js';
+import { type Kernel, type KernelNode, input, optionsOf, output, unsupported } from '../kernel.js';
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
 import { applyTable8, tabulate8 } from '../elementwise/table8.js';
+import { sameShapeOutput, quantizedPair } from './activation_tensors.js';
 
 interface LeakyReluData {
   quantized: boolean;
@@ -48,11 +40,7 @@ const RANGE: Partial<Record<DType, [number, number]>> = {
 };
 
 function prepareLeakyRelu(node: KernelNode): LeakyReluData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'uint8', 'int8', 'int16'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  y.shape = [...x.shape];
+  const { x, y } = sameShapeOutput(node, ['float32', 'uint8', 'int8', 'int16']);
   const alpha = Math.fround(optionsOf(node, 'LeakyReluOptions').alpha);
   const base: LeakyReluData = {
     quantized: false,
@@ -69,10 +57,7 @@ function prepareLeakyRelu(node: KernelNode): LeakyReluData {
     table: null,
   };
   if (x.dtype === 'float32') return base;
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} LEAKY_RELU needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
   if (x.dtype === 'int16' && (qi.zeroPoint !== 0 || qo.zeroPoint !== 0)) {
     throw unsupported(node, 'int16 LEAKY_RELU needs zero points of 0');
   }

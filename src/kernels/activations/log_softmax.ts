@@ -10,7 +10,7 @@
  *   `log_x_for_x_greater_than_or_equal_to_1` in Q5.26, outputs (diff - log_sum) in units of 1/16
  *   plus the zero point; differences too small to matter give the output minimum.
  */
-import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, output, unsupported } from '../kernel.js';
 import {
   expOnNegativeValues,
   logXForXGreaterThanOrEqualTo1,
@@ -19,7 +19,7 @@ import {
 } from '../internal/fixed_point.js';
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { calculateInputRadius, preprocessLogSoftmaxScalingExp } from '../internal/quantize_multiplier.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { sameShapeOutput, quantizedPair, lastAxisRows } from './activation_tensors.js';
 
 interface LogSoftmaxData {
   quantized: boolean;
@@ -46,17 +46,11 @@ interface LogSoftmaxData {
 const INT32_MIN = -2147483648;
 
 function prepareLogSoftmax(node: KernelNode): LogSoftmaxData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'uint8', 'int8'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  if (x.shape.length < 1) throw unsupported(node, 'LOG_SOFTMAX needs an input of rank >= 1');
-  y.shape = [...x.shape];
-  const depth = x.shape[x.shape.length - 1]!;
-  const size = x.shape.reduce((p, d) => p * d, 1);
+  const { x, y } = sameShapeOutput(node, ['float32', 'uint8', 'int8']);
+  const { outer, depth } = lastAxisRows(node, x);
   const base: LogSoftmaxData = {
     quantized: false,
-    outer: depth === 0 ? 0 : size / depth,
+    outer,
     depth,
     inputMultiplier: 0,
     inputLeftShift: 0,
@@ -71,10 +65,7 @@ function prepareLogSoftmax(node: KernelNode): LogSoftmaxData {
     expsQ12: null,
   };
   if (x.dtype === 'float32') return base;
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} LOG_SOFTMAX needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
   const zp = x.dtype === 'uint8' ? 255 : 127;
   if (qo.scale !== 16 / 256 || qo.zeroPoint !== zp) {
     throw unsupported(node, `${x.dtype} LOG_SOFTMAX needs an output scale of 16/256 and zero point ${zp}`);

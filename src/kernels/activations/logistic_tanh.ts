@@ -16,11 +16,12 @@
  *   TANH) use multiplier 3 << shift; other scales get multiplier scale * 3 * 4096 doubled until it
  *   exceeds 32767/2.
  */
-import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, output, unsupported } from '../kernel.js';
 import { lutPopulateInt8 } from '../internal/lut.js';
+import { applyTable8 } from '../elementwise/table8.js';
 import { logisticInt16Reference, tanhInt16Reference } from '../internal/sigmoid_table.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
 import { checkedLog2 } from '../internal/quantize_multiplier.js';
+import { sameShapeOutput, quantizedPair } from './activation_tensors.js';
 
 type Fn = 'LOGISTIC' | 'TANH';
 
@@ -38,17 +39,10 @@ const sigmoidF32 = (v: number): number => f(1 / f(1 + f(Math.exp(-v))));
 const tanhF32 = (v: number): number => f(Math.tanh(v));
 
 function prepareActivation(node: KernelNode, fn: Fn): ActivationData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, ['float32', 'uint8', 'int8', 'int16'], 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  y.shape = [...x.shape];
+  const { x, y } = sameShapeOutput(node, ['float32', 'uint8', 'int8', 'int16']);
   const none: ActivationData = { kind: 'float32', lut: null, inputMultiplier: 0, inputLeftShift: 0 };
   if (x.dtype === 'float32') return none;
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} ${fn} needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
 
   if (x.dtype === 'uint8' || x.dtype === 'int8') {
     if (fn === 'LOGISTIC' && qo.scale !== 1 / 256) {
@@ -110,10 +104,7 @@ function evalActivation(node: KernelNode, d: ActivationData, fn: Fn): void {
     return;
   }
   if (d.kind === 'lut8') {
-    const x = xt.data as Uint8Array; // Int8Array for int8: q & 0xff is the table index
-    const y = yt.data as Uint8Array;
-    const lut = d.lut!;
-    for (let i = 0; i < x.length; i++) y[i] = lut[x[i]! & 0xff]!;
+    applyTable8(xt.data, yt.data, d.lut!);
     return;
   }
   const x = xt.data as Int16Array;

@@ -10,12 +10,12 @@
  * tabulated over the 256 input values in prepare. Exact.
  */
 import type { DType } from '../../ir/dtype.js';
-import { type Kernel, type KernelNode, expectDtype, input, output, unsupported } from '../kernel.js';
+import { type Kernel, type KernelNode, input, output, unsupported } from '../kernel.js';
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import { quantizeMultiplier } from '../internal/quantize_multiplier.js';
 import { roundHalfAwayFromZero } from '../internal/rounding.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
 import { applyTable8, tabulate8 } from '../elementwise/table8.js';
+import { sameShapeOutput, quantizedPair } from './activation_tensors.js';
 
 /** Per-node data: the clamp bounds and, for quantized tensors, the requantization. */
 interface ReluData {
@@ -46,11 +46,7 @@ interface ReluSpec {
 }
 
 function prepareRelu(node: KernelNode, spec: ReluSpec): ReluData {
-  const x = input(node, 0);
-  const y = output(node, 0);
-  expectDtype(node, x, spec.dtypes, 'input');
-  if (y.dtype !== x.dtype) throw unsupported(node, `input is ${x.dtype} but output is ${y.dtype}`);
-  y.shape = [...x.shape];
+  const { x, y } = sameShapeOutput(node, spec.dtypes);
   if (x.dtype === 'float32') {
     return {
       lo: spec.min,
@@ -63,10 +59,7 @@ function prepareRelu(node: KernelNode, spec: ReluSpec): ReluData {
       table: null,
     };
   }
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} ${spec.op} needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
   if (x.dtype === 'int16' && (qi.zeroPoint !== 0 || qo.zeroPoint !== 0)) {
     throw unsupported(node, `int16 ${spec.op} needs zero points of 0`);
   }

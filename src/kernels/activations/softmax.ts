@@ -41,7 +41,7 @@ import {
   preprocessSoftmaxScaling,
   quantizeMultiplier,
 } from '../internal/quantize_multiplier.js';
-import { isQuantized, tensorQuant } from '../elementwise/common.js';
+import { quantizedPair, lastAxisRows } from './activation_tensors.js';
 
 interface SoftmaxData {
   kind: 'float32' | 'q8' | 'int16';
@@ -80,14 +80,12 @@ function prepareSoftmax(node: KernelNode): SoftmaxData {
   const x = input(node, 0);
   const y = output(node, 0);
   expectDtype(node, x, ['float32', 'uint8', 'int8', 'int16'], 'input');
-  if (x.shape.length < 1) throw unsupported(node, 'SOFTMAX needs an input of rank >= 1');
+  const { outer, depth } = lastAxisRows(node, x);
   y.shape = [...x.shape];
-  const depth = x.shape[x.shape.length - 1]!;
-  const size = x.shape.reduce((p, d) => p * d, 1);
   const beta = optionsOf(node, 'SoftmaxOptions').beta;
   const base: SoftmaxData = {
     kind: 'float32',
-    outer: depth === 0 ? 0 : size / depth,
+    outer,
     depth,
     beta,
     inputMultiplier: 0,
@@ -106,10 +104,7 @@ function prepareSoftmax(node: KernelNode): SoftmaxData {
     if (y.dtype !== 'float32') throw unsupported(node, `float32 input with a ${y.dtype} output`);
     return base;
   }
-  if (!isQuantized(x) || !isQuantized(y))
-    throw unsupported(node, `${x.dtype} SOFTMAX needs quantized input and output`);
-  const qi = tensorQuant(x);
-  const qo = tensorQuant(y);
+  const { qi, qo } = quantizedPair(node, x, y);
 
   if (x.dtype === 'int16') {
     if (y.dtype !== 'int16')
