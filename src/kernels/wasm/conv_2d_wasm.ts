@@ -16,22 +16,25 @@ import {
   input,
   output,
 } from '../kernel.js';
-import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
+import { type NodeJob, align64, blockRows, chunksFor, jobMemory, runJob } from './job.js';
 import { C, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
   f32GemmPackedBytes,
+  gemmColumnSums,
   packF32Gemm,
   packQ8Gemm,
   q8GemmPackedBytes,
-  requantBlockBytes,
-  writeRequantBlock,
+  roundUp8,
 } from './packing.js';
+import { planRequant, requantBlockBytes, requantColumns, writeRequantBlock } from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type ConvRef = ReturnType<typeof conv2dKernel.prepare>;
 
 interface ConvWasm {
+  /** Quantized: the requantization mode chosen at init (requant_block.ts), -1 before or for float. */
+  requantMode: number;
   readonly ref: ConvRef;
   readonly job: NodeJob;
   readonly float: boolean;
@@ -41,12 +44,6 @@ interface ConvWasm {
   readonly rqBytes: number;
   readonly block: number;
   readonly scratchStride: number;
-}
-
-/** Pixels per im2col block: about 16 KiB of im2col rows, a multiple of the 4-row tile. */
-function blockPixels(rowBytes: number, pixels: number): number {
-  const b = Math.max(4, Math.floor(16384 / rowBytes) & ~3);
-  return Math.min(b, (pixels + 3) & ~3);
 }
 
 /** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
@@ -88,13 +85,14 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     const packedOffset = PARAMS_BYTES;
     const rqOffset = packedOffset + align64(packedBytes);
     const persistent = ctx.requestPersistent(rqOffset + align64(rqBytes));
-    const es = float ? 4 : 1;
+    const rowBytes = float ? ref.k * 4 : roundUp8(ref.k) * 2;
     const pixels = ref.w.batches * ref.w.outH * ref.w.outW;
-    const block = blockPixels(ref.k * es, pixels);
+    const block = blockRows(rowBytes, pixels);
     const chunks = chunksFor(env, pixels * ref.k * n);
-    const scratchStride = align64(block * ref.k * es);
-    const scratch = ref.direct ? -1 : ctx.requestScratch(chunks * scratchStride);
+    const scratchStride = align64(block * rowBytes + 16); // + slack for whole-vector zeroing (widen.ts)
+    const scratch = float && ref.direct ? -1 : ctx.requestScratch(chunks * scratchStride);
     return {
+      requantMode: -1,
       ref,
       job: {
         env,
@@ -163,43 +161,32 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
       return;
     }
     const rq = ref.rq!;
-    i32[C.LO] = rq.outputZeroPoint;
-    i32[C.HI] = rq.qmin;
-    i32[C.QMAX] = rq.qmax;
     i32[C.RQ] = base + d.rqOffset;
     i32[C.ZP_IN] = rq.inputZeroPoint;
     i32[C.SIGNED] = x.dtype === 'int8' ? 1 : 0;
-    const sums = packQ8Gemm(
-      filter.data as Int8Array | Uint8Array,
+    const w8 = filter.data as Int8Array | Uint8Array;
+    const cols = requantColumns(
+      rq,
+      biasAsFloat64(bias),
+      gemmColumnSums(w8, ref.outC, ref.k, rq.filterZeroPoint),
+      x.dtype === 'int8',
+      output(node, 0).dtype === 'int8',
+      false,
+    );
+    const plan = planRequant(cols);
+    d.requantMode = plan.mode;
+    packQ8Gemm(
+      w8,
       ref.outC,
       ref.k,
       rq.filterZeroPoint,
+      plan.factor,
       new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1),
     );
-    writeRequantBlock(
-      new Uint8Array(buf, base + d.rqOffset, d.rqBytes),
-      ref.outC,
-      zeroPointCorrectedBias(biasAsFloat64(bias), sums, rq.inputZeroPoint),
-      rq.multipliers,
-      rq.shifts,
-    );
+    writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 
   eval(_node: KernelNode, d: ConvWasm, ctx: EvalContext): void {
     runJob(d.job, ctx);
   },
 };
-
-/**
- * Returns bias[j] - zpIn * sum_k (w[j][k] - zpW), wrapped to int32: with it the GEMM may sum
- * x * (w - zpW) on raw inputs and still equal TFLite's sum of (x - zpIn)(w - zpW) + bias.
- */
-export function zeroPointCorrectedBias(
-  bias: Float64Array | null,
-  sums: Int32Array,
-  zpIn: number,
-): Int32Array {
-  const out = new Int32Array(sums.length);
-  for (let j = 0; j < sums.length; j++) out[j] = ((bias ? bias[j]! : 0) - zpIn * sums[j]!) | 0;
-  return out;
-}

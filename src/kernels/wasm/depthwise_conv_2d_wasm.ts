@@ -1,7 +1,7 @@
 /**
  * DEPTHWISE_CONV_2D in WebAssembly SIMD for depth multiplier 1: float32
  * (f32_dwconv_simd_c8, 3x3 unrolled for in-image pixels at any stride) and uint8 / int8
- * (q8_dwconv_simd_c8: int16 products widened to int32, requantization bit-exact with the
+ * (q8_dwconv_simd_c8: pairs of taps in int16 dot products, requantization bit-exact with the
  * reference). Output rows are split across threads. Constants come from the reference prepare.
  */
 import { biasAsFloat64 } from '../conv/requantize.js';
@@ -19,23 +19,29 @@ import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
 import { D, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
+  depthwiseChannelSums,
   packDepthwiseF32,
   packDepthwiseQ8,
-  requantBlockBytes,
+  q8DepthwisePackedBytes,
   roundUp8,
-  writeRequantBlock,
 } from './packing.js';
+import { planRequant, requantBlockBytes, requantColumns, writeRequantBlock } from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type DepthwiseRef = ReturnType<typeof depthwiseConv2dKernel.prepare>;
 
 interface DepthwiseWasm {
+  /** Quantized: the requantization mode chosen at init (requant_block.ts), -1 before or for float. */
+  requantMode: number;
   readonly ref: DepthwiseRef;
   readonly job: NodeJob;
   readonly float: boolean;
   readonly weightsOffset: number;
   readonly biasOffset: number;
   readonly biasBytes: number;
+  /** Quantized: the row of input zero points read for taps outside the image. */
+  readonly zpRowOffset: number;
+  readonly tableStride: number;
 }
 
 /** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
@@ -67,25 +73,32 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     const taps = ref.w.filterH * ref.w.filterW;
     const cp = roundUp8(ref.outC);
     const weightsOffset = PARAMS_BYTES;
-    const biasOffset = weightsOffset + align64(taps * cp * (float ? 4 : 2));
+    const biasOffset =
+      weightsOffset + align64(float ? taps * cp * 4 : q8DepthwisePackedBytes(taps, ref.outC));
     const biasBytes = float ? cp * 4 : requantBlockBytes(ref.outC);
+    const zpRowOffset = biasOffset + align64(biasBytes);
+    const chunks = chunksFor(env, ref.w.batches * ref.w.outH * ref.w.outW * ref.outC * taps);
+    const tableStride = align64((taps + 1) * 4);
     return {
+      requantMode: -1,
       ref,
       job: {
         env,
         inst,
         job: float ? inst.jobs.f32Dwconv : inst.jobs.q8Dwconv,
-        persistent: ctx.requestPersistent(biasOffset + align64(biasBytes)),
+        persistent: ctx.requestPersistent(zpRowOffset + (float ? 0 : align64(cp))),
         params: 0,
-        scratch: -1,
-        scratchWord: -1,
+        scratch: float ? -1 : ctx.requestScratch(chunks * tableStride),
+        scratchWord: D.SCRATCH,
         scratchAddress: -1,
-        chunks: chunksFor(env, ref.w.batches * ref.w.outH * ref.w.outW * ref.outC * taps),
+        chunks,
       },
       float,
       weightsOffset,
       biasOffset,
       biasBytes,
+      zpRowOffset,
+      tableStride,
     };
   },
 
@@ -136,30 +149,32 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
       return;
     }
     const rq = ref.rq!;
-    i32[D.LO] = rq.outputZeroPoint;
-    i32[D.HI] = rq.qmin;
-    i32[D.QMAX] = rq.qmax;
-    i32[D.ZP_IN] = rq.inputZeroPoint;
     i32[D.SIGNED] = x.dtype === 'int8' ? 1 : 0;
+    i32[D.ZP_ROW] = base + d.zpRowOffset;
+    i32[D.SCRATCH_STRIDE] = d.tableStride;
+    d.job.scratchAddress = -1;
+    bytes.fill(rq.inputZeroPoint & 0xff, d.zpRowOffset, d.zpRowOffset + cp);
+    const w8 = filter.data as Int8Array | Uint8Array;
+    // The kernel multiplies raw inputs: the input zero point is folded into the bias.
+    const cols = requantColumns(
+      rq,
+      biasAsFloat64(bias),
+      depthwiseChannelSums(w8, taps, c, rq.filterZeroPoint),
+      x.dtype === 'int8',
+      output(node, 0).dtype === 'int8',
+      true,
+    );
+    const plan = planRequant(cols);
+    d.requantMode = plan.mode;
     packDepthwiseQ8(
-      filter.data as Int8Array | Uint8Array,
+      w8,
       taps,
       c,
       rq.filterZeroPoint,
-      new Int16Array(buf, base + d.weightsOffset, taps * cp),
+      plan.factor,
+      new Int16Array(buf, base + d.weightsOffset, q8DepthwisePackedBytes(taps, c) >> 1),
     );
-    // The kernel subtracts the input zero point from x itself (border taps are skipped), so the
-    // bias needs no correction.
-    const b64 = biasAsFloat64(bias);
-    const biasI32 = new Int32Array(c);
-    if (b64) for (let j = 0; j < c; j++) biasI32[j] = b64[j]! | 0;
-    writeRequantBlock(
-      new Uint8Array(buf, base + d.biasOffset, d.biasBytes),
-      c,
-      biasI32,
-      rq.multipliers,
-      rq.shifts,
-    );
+    writeRequantBlock(new Uint8Array(buf, base + d.biasOffset, d.biasBytes), cols, plan);
   },
 
   eval(_node: KernelNode, d: DepthwiseWasm, ctx: EvalContext): void {

@@ -14,29 +14,34 @@ import {
   input,
   output,
 } from '../kernel.js';
-import { zeroPointCorrectedBias } from './conv_2d_wasm.js';
-import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
+import { type NodeJob, align64, blockRows, chunksFor, jobMemory, runJob } from './job.js';
 import { G, PARAMS_BYTES, Q } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
   f32GemmPackedBytes,
+  gemmColumnSums,
   packF32Gemm,
   packQ8Gemm,
   q8GemmPackedBytes,
-  requantBlockBytes,
-  writeRequantBlock,
+  roundUp8,
 } from './packing.js';
+import { planRequant, requantBlockBytes, requantColumns, writeRequantBlock } from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type FcRef = ReturnType<typeof fullyConnectedKernel.prepare>;
 
 interface FcWasm {
+  /** Quantized: the requantization mode chosen at init (requant_block.ts), -1 before or for float. */
+  requantMode: number;
   readonly ref: FcRef;
   readonly job: NodeJob;
   readonly float: boolean;
   readonly packedBytes: number;
   readonly rqOffset: number;
   readonly rqBytes: number;
+  /** Quantized: batch rows widened at a time, and the scratch bytes of one part. */
+  readonly block: number;
+  readonly scratchStride: number;
 }
 
 /** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
@@ -64,7 +69,12 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
       : q8GemmPackedBytes(ref.units, ref.depth);
     const rqBytes = float ? 0 : requantBlockBytes(ref.units);
     const rqOffset = PARAMS_BYTES + align64(packedBytes);
+    const chunks = chunksFor(env, ref.batch * ref.units * ref.depth);
+    const rowBytes = roundUp8(ref.depth) * 2;
+    const block = blockRows(rowBytes, ref.batch);
+    const scratchStride = align64(block * rowBytes + 16); // + slack for whole-vector zeroing (widen.ts)
     return {
+      requantMode: -1,
       ref,
       job: {
         env,
@@ -72,15 +82,17 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
         job: float ? inst.jobs.f32Gemm : inst.jobs.q8Gemm,
         persistent: ctx.requestPersistent(rqOffset + align64(rqBytes)),
         params: 0,
-        scratch: -1,
-        scratchWord: -1,
+        scratch: float ? -1 : ctx.requestScratch(chunks * scratchStride),
+        scratchWord: Q.SCRATCH,
         scratchAddress: -1,
-        chunks: chunksFor(env, ref.batch * ref.units * ref.depth),
+        chunks,
       },
       float,
       packedBytes,
       rqOffset,
       rqBytes,
+      block,
+      scratchStride,
     };
   },
 
@@ -123,25 +135,32 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
     i32[Q.B] = base + PARAMS_BYTES;
     i32[Q.C] = addressOf(output(node, 0), memory);
     i32[Q.LDC] = ref.units;
-    i32[Q.ZP] = rq.outputZeroPoint;
-    i32[Q.QMIN] = rq.qmin;
-    i32[Q.QMAX] = rq.qmax;
     i32[Q.RQ] = base + d.rqOffset;
     i32[Q.SIGNED] = x.dtype === 'int8' ? 1 : 0;
-    const sums = packQ8Gemm(
-      filter.data as Int8Array | Uint8Array,
+    i32[Q.ZP_IN] = rq.inputZeroPoint;
+    i32[Q.SCRATCH_STRIDE] = d.scratchStride;
+    i32[Q.BLOCK] = d.block;
+    d.job.scratchAddress = -1;
+    const w8 = filter.data as Int8Array | Uint8Array;
+    const cols = requantColumns(
+      rq,
+      biasAsFloat64(bias),
+      gemmColumnSums(w8, ref.units, ref.depth, ref.filterZeroPoint),
+      x.dtype === 'int8',
+      output(node, 0).dtype === 'int8',
+      false,
+    );
+    const plan = planRequant(cols);
+    d.requantMode = plan.mode;
+    packQ8Gemm(
+      w8,
       ref.units,
       ref.depth,
       ref.filterZeroPoint,
+      plan.factor,
       new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1),
     );
-    writeRequantBlock(
-      new Uint8Array(buf, base + d.rqOffset, d.rqBytes),
-      ref.units,
-      zeroPointCorrectedBias(biasAsFloat64(bias), sums, rq.inputZeroPoint),
-      rq.multipliers,
-      rq.shifts,
-    );
+    writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 
   eval(_node: KernelNode, d: FcWasm, ctx: EvalContext): void {

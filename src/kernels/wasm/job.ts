@@ -12,6 +12,16 @@ export function align64(n: number): number {
 }
 
 /**
+ * Rows per block of a GEMM operand built in scratch (float im2col rows; quantized: int16 rows of
+ * k8 values, im2col or the input's own rows widened): about 16 KiB, a multiple of the 4-row
+ * tile, so the block stays in cache while every column block passes over it.
+ */
+export function blockRows(rowBytes: number, rows: number): number {
+  const b = Math.max(4, Math.floor(16384 / rowBytes) & ~3);
+  return Math.min(b, (rows + 3) & ~3);
+}
+
+/**
  * Parts a job is split into: one on a single thread; 4 per thread otherwise, taken dynamically
  * from a shared counter, so a thread that the OS deschedules holds up at most one small part
  * (on a busy 2-core machine an even split made 2 threads slower than 1 in Chromium). `work` is

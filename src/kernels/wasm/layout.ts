@@ -7,7 +7,7 @@
 /** Words of a float GEMM job (assembly/f32_gemm.ts). */
 export const G = { M: 0, N: 1, K: 2, A: 3, LDA: 4, B: 5, C: 6, LDC: 7, LO: 8, HI: 9 } as const;
 
-/** Words of a quantized GEMM job (assembly/q8_gemm.ts). */
+/** Words of a quantized GEMM job (assembly/conv.ts, q8_gemm_job). */
 export const Q = {
   M: 0,
   N: 1,
@@ -17,11 +17,12 @@ export const Q = {
   B: 5,
   C: 6,
   LDC: 7,
-  ZP: 8,
-  QMIN: 9,
-  QMAX: 10,
-  RQ: 11,
-  SIGNED: 12,
+  RQ: 8,
+  SIGNED: 9,
+  ZP_IN: 10,
+  SCRATCH: 11,
+  SCRATCH_STRIDE: 12,
+  BLOCK: 13,
 } as const;
 
 /** Words of a convolution job (assembly/conv.ts). */
@@ -50,7 +51,6 @@ export const C = {
   SCRATCH_STRIDE: 21,
   BLOCK: 22,
   RQ: 23,
-  QMAX: 24,
   ZP_IN: 25,
   DIRECT: 26,
   SIGNED: 27,
@@ -78,9 +78,10 @@ export const D = {
   BIAS: 17,
   LO: 18,
   HI: 19,
-  QMAX: 20,
-  ZP_IN: 21,
+  ZP_ROW: 20,
+  SCRATCH: 21,
   SIGNED: 22,
+  SCRATCH_STRIDE: 23,
 } as const;
 
 /** Words of a quantized ADD job (assembly/add.ts). */

@@ -41,65 +41,52 @@ export function q8GemmPackedBytes(n: number, k: number): number {
   return ((n + 7) >> 3) * roundUp8(k) * 16;
 }
 
+/** Per-column sums of a quantized weight matrix w[n][k] minus wzp: signed and absolute. */
+export interface ColumnSums {
+  sum: Int32Array;
+  abs: Float64Array;
+}
+
+/** Returns each row's sum of (w - wzp) and of |w - wzp| for w[n][k] (row j = output column j). */
+export function gemmColumnSums(w: Int8Array | Uint8Array, n: number, k: number, wzp: number): ColumnSums {
+  const sum = new Int32Array(n);
+  const abs = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    let a = 0;
+    for (let kk = 0; kk < k; kk++) {
+      const v = w[j * k + kk]! - wzp;
+      s += v;
+      a += Math.abs(v);
+    }
+    sum[j] = s;
+    abs[j] = a;
+  }
+  return { sum, abs };
+}
+
 /**
- * Packs w[n][k] - wzp as int16 in the "c2" layout: per 8-column block and per k pair, columns
- * 0..3 then 4..7, each column contributing (w[k], w[k+1]). Returns each column's sum of
- * (w - wzp), for the input zero point correction. Never throws.
+ * Packs (w[n][k] - wzp) * factor[j] as int16 in the "c2" layout: per 8-column block and per k
+ * pair, columns 0..3 then 4..7, each column contributing (w[k], w[k+1]); k padded with zeros to
+ * a multiple of 8. factor (from requant_block.ts) keeps |w| * factor <= 255 * 128. Never throws.
  */
 export function packQ8Gemm(
   w: Int8Array | Uint8Array,
   n: number,
   k: number,
   wzp: number,
+  factor: Int32Array,
   dst: Int16Array,
-): Int32Array {
+): void {
   const k8 = roundUp8(k);
-  const sums = new Int32Array(n);
   dst.fill(0, 0, ((n + 7) >> 3) * k8 * 8);
   for (let j = 0; j < n; j++) {
     const block = (j >> 3) * k8 * 8;
     const q = j & 7;
+    const f = factor[j]!;
     // Element (j, kk): pair kk>>1 of the block (16 int16 per pair), half q>>2, column q&3, slot kk&1.
     const colBase = block + (q >> 2) * 8 + (q & 3) * 2;
-    let s = 0;
-    for (let kk = 0; kk < k; kk++) {
-      const v = w[j * k + kk]! - wzp;
-      dst[colBase + (kk >> 1) * 16 + (kk & 1)] = v;
-      s += v;
-    }
-    sums[j] = s;
-  }
-  return sums;
-}
-
-/** Bytes of the per-column requantization block of n columns (see assembly/requantize.ts). */
-export function requantBlockBytes(n: number): number {
-  return roundUp8(n) * 24;
-}
-
-/**
- * Writes the requantization block: biasAdj (int32, wrapping), multiplier, 2^max(shift, 0),
- * 2^-max(-shift, 0) as float64, and the shift, each array padded to a multiple of 8 columns.
- */
-export function writeRequantBlock(
-  dst: Uint8Array,
-  n: number,
-  biasAdj: Int32Array,
-  multipliers: Int32Array,
-  shifts: Int32Array,
-): void {
-  const np = roundUp8(n);
-  const i32 = new Int32Array(dst.buffer, dst.byteOffset, np * 6);
-  const f64 = new Float64Array(dst.buffer, dst.byteOffset + np * 12, np);
-  i32.fill(0);
-  f64.fill(0);
-  for (let j = 0; j < n; j++) {
-    const s = shifts[j]!;
-    i32[j] = biasAdj[j]!;
-    i32[np + j] = multipliers[j]!;
-    i32[2 * np + j] = s > 0 ? 1 << s : 1;
-    f64[j] = s < 0 ? 2 ** s : 1;
-    i32[5 * np + j] = s;
+    for (let kk = 0; kk < k; kk++) dst[colBase + (kk >> 1) * 16 + (kk & 1)] = (w[j * k + kk]! - wzp) * f;
   }
 }
 
@@ -110,15 +97,49 @@ export function packDepthwiseF32(w: Float32Array, taps: number, c: number, dst: 
   for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) dst[t * cp + ch] = w[t * c + ch]!;
 }
 
-/** Packs depthwise weights [taps][C] minus wzp as [taps][roundUp8(C)] int16. */
+/** Bytes of packed quantized depthwise weights: per 8 channels, 32 bytes per pair of taps. */
+export function q8DepthwisePackedBytes(taps: number, c: number): number {
+  return (roundUp8(c) >> 3) * ((taps + 1) >> 1) * 32;
+}
+
+/** Returns each channel's sum of (w - wzp) and of |w - wzp| over the taps of w[taps][C]. */
+export function depthwiseChannelSums(
+  w: Int8Array | Uint8Array,
+  taps: number,
+  c: number,
+  wzp: number,
+): ColumnSums {
+  const sum = new Int32Array(c);
+  const abs = new Float64Array(c);
+  for (let t = 0; t < taps; t++) {
+    for (let ch = 0; ch < c; ch++) {
+      const v = w[t * c + ch]! - wzp;
+      sum[ch] += v;
+      abs[ch] += Math.abs(v);
+    }
+  }
+  return { sum, abs };
+}
+
+/**
+ * Packs depthwise weights w[taps][C] as (w - wzp) * factor[c] int16 for the tap-pair kernel
+ * (assembly/dwconv.ts): per group of 8 channels, per pair of taps (t, t+1), 16 values
+ * [w(t,c0) w(t+1,c0) w(t,c1) w(t+1,c1) ... c7]; an odd last tap pairs with zeros. Never throws.
+ */
 export function packDepthwiseQ8(
   w: Int8Array | Uint8Array,
   taps: number,
   c: number,
   wzp: number,
+  factor: Int32Array,
   dst: Int16Array,
 ): void {
-  const cp = roundUp8(c);
-  dst.fill(0, 0, taps * cp);
-  for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) dst[t * cp + ch] = w[t * c + ch]! - wzp;
+  const pairs = (taps + 1) >> 1;
+  dst.fill(0, 0, q8DepthwisePackedBytes(taps, c) >> 1);
+  for (let t = 0; t < taps; t++) {
+    for (let ch = 0; ch < c; ch++) {
+      const at = ((ch >> 3) * pairs + (t >> 1)) * 16 + (ch & 7) * 2 + (t & 1);
+      dst[at] = (w[t * c + ch]! - wzp) * factor[ch]!;
+    }
+  }
 }

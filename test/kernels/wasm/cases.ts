@@ -32,6 +32,20 @@ export interface WasmCase {
   /** Quantized cases: a per-channel filter (int8 only). */
   perChannel?: boolean;
   noBias?: boolean;
+  /**
+   * Quantized cases: per-channel factors on the filter scales, cycled over the channels (int8
+   * per-channel: shifts far apart, the per-channel requantization with a large D; a factor of
+   * 1e-6 makes a channel whose output is always the zero point).
+   */
+  scaleFactors?: number[];
+  /** Quantized cases: channels whose weights all equal the zero point, with biases near +-2^30 (constant outputs, as visual_wake_words has). */
+  zeroChannels?: number[];
+  /** Quantized cases: biases near +-2^30 on every channel (beyond the fast requantization's bound: the scalar path). */
+  hugeBias?: boolean;
+  /** Quantized cases: biases of +-2^(biasBits-1) to 2^biasBits (a channel with a tiny scale still has outputs beyond 0). */
+  biasBits?: number;
+  /** int8: the requantization mode the case must reach (0 uniform, 1 per-channel, 2 scalar). */
+  int8Mode?: number;
 }
 
 const conv1x1: WasmCase[] = [];
@@ -267,6 +281,74 @@ export const MUL_CASES: WasmCase[] = [
     outC: 20,
   },
 ];
+
+/**
+ * The requantization modes of the quantized kernels (src/kernels/wasm/requant_block.ts): uniform
+ * and per-channel shifts (every group above), a shift spread up to the limit of the per-channel
+ * mode (D = 21) and beyond it, constant and always-zero-point channels, accumulators beyond the
+ * bound (scalar mode). Shapes cross the tiles too.
+ */
+const REQUANT: [string, Partial<WasmCase>][] = [
+  ['shift spread', { scaleFactors: [1, 1 / 64, 1 / 4096, 4, 1 / 100000, 1 / 16, 1 / 2], int8Mode: 1 }],
+  // Large accumulators on the channels with small shifts: the clamp before 2^(D-e) matters.
+  ['saturating shift spread', { scaleFactors: [1, 1 / 2048], biasBits: 24, int8Mode: 1 }],
+  ['shift beyond D = 21', { scaleFactors: [1e-5, 1, 3e-6], biasBits: 25, int8Mode: 2 }],
+  ['dead and constant channels', { scaleFactors: [1, 1e-6, 0.5], zeroChannels: [0, 5, 9] }],
+  ['huge bias', { hugeBias: true, int8Mode: 2 }],
+];
+for (const [what, extra] of REQUANT) {
+  CONV_CASES.push({
+    name: `conv 1x1 ${what}`,
+    op: 'CONV_2D',
+    inShape: [1, 3, 3, 9],
+    outC: 11,
+    fh: 1,
+    fw: 1,
+    perChannel: true,
+    ...extra,
+  });
+  CONV_CASES.push({
+    name: `conv 3x3 ${what}`,
+    op: 'CONV_2D',
+    inShape: [1, 5, 4, 3],
+    outC: 10,
+    fh: 3,
+    fw: 3,
+    perChannel: true,
+    ...extra,
+  });
+  DEPTHWISE_CASES.push({
+    name: `dw 3x3 ${what}`,
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 5, 5, 13],
+    outC: 13,
+    fh: 3,
+    fw: 3,
+    perChannel: true,
+    ...extra,
+  });
+  FC_CASES.push({
+    name: `fc ${what}`,
+    op: 'FULLY_CONNECTED',
+    inShape: [3, 20],
+    outC: 12,
+    perChannel: true,
+    ...extra,
+  });
+}
+// Depthwise windows with an even number of taps (no zero-weight partner) and a single row.
+DEPTHWISE_CASES.push(
+  {
+    name: 'dw 2x2 stride 2',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 6, 7, 11],
+    outC: 11,
+    fh: 2,
+    fw: 2,
+    stride: 2,
+  },
+  { name: 'dw 1x3', op: 'DEPTHWISE_CONV_2D', inShape: [1, 4, 9, 16], outC: 16, fh: 1, fw: 3, act: ACT.RELU6 },
+);
 
 // Cases large enough (>= 50k multiply-adds or elements x 4) to be split across threads.
 DEPTHWISE_CASES.push({

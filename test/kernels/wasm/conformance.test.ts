@@ -93,7 +93,11 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
   const inZp = g === 'uint8' ? 131 : -7;
   const perChannel = g === 'int8' && (c.perChannel ?? index % 2 === 0);
   const channels = perChannel ? c.outC : 1;
-  const fScales = Array.from({ length: channels }, (_, j) => 0.004 + 0.004 * ((j * 7) % 5) + r() * 0.001);
+  const factors = c.scaleFactors ?? [1];
+  const fScales = Array.from(
+    { length: channels },
+    (_, j) => (0.004 + 0.004 * ((j * 7) % 5) + r() * 0.001) * factors[j % factors.length]!,
+  );
   const fZp = g === 'uint8' ? 118 : 0;
   // bigMultiplier: weights in [-3, 3] around the zero point and inputs near theirs (feeds), so
   // that input_scale * filter_scale / output_scale between 0.5 and 2.5 (positive and negative
@@ -104,12 +108,27 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
     g === 'uint8'
       ? Uint8Array.from({ length: wCount }, () => fZp + wq())
       : Int8Array.from({ length: wCount }, () => wq());
+  // Channels whose weights all equal the zero point (the channel is the last axis of a
+  // depthwise filter, the first of the others).
+  const zero = new Set(c.zeroChannels ?? []);
+  if (zero.size > 0) {
+    for (let i = 0; i < wCount; i++) {
+      const ch = c.op === 'DEPTHWISE_CONV_2D' ? i % c.outC : Math.floor(i / (wCount / c.outC));
+      if (zero.has(ch)) w[i] = fZp;
+    }
+  }
   // Output scale near the typical accumulator spread, so outputs cover the range.
   const spread = inScale * 0.006 * 128 * Math.sqrt(k) * 40;
   const outScale = big ? (inScale * 0.008) / 1.5 : spread / 60;
   const outZp = g === 'uint8' ? 120 : 3;
-  const bias = Int32Array.from({ length: c.outC }, () =>
-    big ? Math.floor(r() * 40) - 20 : Math.floor(r() * 4000) - 2000,
+  const bias = Int32Array.from({ length: c.outC }, (_, j) =>
+    c.hugeBias || zero.has(j)
+      ? (j % 2 ? 1 : -1) * (2 ** 30 + j * 2 ** 20)
+      : c.biasBits
+        ? (j % 2 ? 1 : -1) * Math.floor((0.5 + r() / 2) * 2 ** c.biasBits)
+        : big
+          ? Math.floor(r() * 40) - 20
+          : Math.floor(r() * 4000) - 2000,
   );
   const dtype: DType = g;
   const biasSpec: TensorSpec = {
@@ -181,7 +200,7 @@ function run(
   near: readonly boolean[],
   optimized: boolean,
   threads: number,
-): { outs: TypedArray[]; impls: string[] } {
+): { outs: TypedArray[]; impls: string[]; modes: number[] } {
   const it = new Interpreter(model, { registry: createBuiltinRegistry({ optimized }), threads });
   try {
     it.allocateTensors();
@@ -195,8 +214,13 @@ function run(
     );
     // The test reaches into the executor to check which implementation each node ran: a wasm
     // case that silently fell back to the reference would otherwise pass without testing anything.
-    const nodes = (it as unknown as { main: { nodes: { data: { impl?: string } }[] } }).main.nodes;
+    const nodes = (
+      it as unknown as {
+        main: { nodes: { data: { impl?: string; wasm?: { requantMode?: number } | null } }[] };
+      }
+    ).main.nodes;
     const impls = nodes.map((n) => n.data.impl ?? 'reference');
+    const modes = nodes.map((n) => n.data.wasm?.requantMode ?? -1);
     if (optimized && threads > 1 && impls.some((n) => n !== 'reference')) {
       // Some jobs were split into parts (which thread runs a part is up to the scheduler).
       const pool = (it as unknown as { wasm: { pool: { stats: { jobs: number; chunks: number } } | null } })
@@ -206,7 +230,7 @@ function run(
         pool!.stats.jobs,
       );
     }
-    return { outs: first, impls };
+    return { outs: first, impls, modes };
   } finally {
     it.dispose();
   }
@@ -249,6 +273,18 @@ describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, case
       opt.impls.forEach((impl, i) =>
         expect(impl === 'reference', `${cases[i]!.name} runs in ${impl}`).toBe(!wasmExpected),
       );
+      if (g !== 'float32' && cases[0]!.op !== 'ADD' && cases[0]!.op !== 'MUL') {
+        // The requantization mode each case was meant to reach (requant_block.ts).
+        cases.forEach((c, i) => {
+          const mode = opt.modes[i];
+          const label = `${g} ${c.name}: requantization mode ${mode}`;
+          if (c.hugeBias) expect(mode, label).toBe(2);
+          else if (g === 'int8' && c.int8Mode !== undefined) expect(mode, label).toBe(c.int8Mode);
+          else if (c.zeroChannels) expect(mode, label).toBeLessThan(2);
+        });
+        // Over the group: every mode (uint8 reaches the per-channel mode through big multipliers).
+        expect(new Set(opt.modes), `${g} modes`).toEqual(new Set([0, 1, 2]));
+      }
       cases.forEach((c, i) => {
         const label = `${g} ${c.name}, ${threads} thread(s)`;
         const want = ref.outs[i]!;
@@ -258,7 +294,7 @@ describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, case
           expectClose(got as Float32Array, want as Float32Array, label);
         } else {
           // Sanity: the case spans more than a couple of output values (requantization is exercised).
-          if (want.length >= 16)
+          if (want.length >= 16 && !c.hugeBias && !c.biasBits)
             expect(new Set(nums(want)).size, `${label}: output spread`).toBeGreaterThan(3);
           expect(nums(got), label).toEqual(nums(want));
         }

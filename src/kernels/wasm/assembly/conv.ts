@@ -7,6 +7,7 @@
 import { f32_gemm_simd_4x8 } from './f32_gemm';
 import { pa, pf, pi, splitAt } from './params';
 import { q8_gemm_simd_4x8c2 } from './q8_gemm';
+import { widenRows, widenSpan, zero16 } from './widen';
 
 // Parameter words of a convolution job (float and quantized).
 export const C_BATCHES = 0;
@@ -27,15 +28,14 @@ export const C_X = 14;
 export const C_B = 15; // packed weights (+ bias for float)
 export const C_Y = 16;
 export const C_N = 17; // output channels
-export const C_LO = 18; // f32 clamp (float) | output zero point (quantized)
-export const C_HI = 19; // f32 clamp (float) | qmin (quantized)
+export const C_LO = 18; // f32 clamp (float)
+export const C_HI = 19; // f32 clamp (float)
 export const C_SCRATCH = 20; // im2col scratch (per thread: C_SCRATCH + chunk * C_SCRATCH_STRIDE)
 export const C_SCRATCH_STRIDE = 21;
 export const C_BLOCK = 22; // pixels per im2col block
 export const C_RQ = 23; // requantization block (quantized)
-export const C_QMAX = 24;
-export const C_ZP_IN = 25; // input zero point (quantized padding value)
-export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself
+export const C_ZP_IN = 25; // input zero point (quantized)
+export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself (widened)
 export const C_SIGNED = 27; // quantized: 1 for int8 activations, 0 for uint8
 
 /**
@@ -146,49 +146,137 @@ export function f32_conv_job(p: usize, chunk: i32, chunks: i32): void {
   }
 }
 
-/** Job: output pixels of part `chunk` of a quantized (uint8 / int8) convolution. */
+/** im2col rows of `rows` output pixels from pixel q0 as int16 x - zp (0 at padding taps), k8 per row. */
+function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32): void {
+  const inH = pi(p, C_IN_H);
+  const inW = pi(p, C_IN_W);
+  const inC = <usize>pi(p, C_IN_C);
+  const outH = pi(p, C_OUT_H);
+  const outW = pi(p, C_OUT_W);
+  const fh = pi(p, C_FH);
+  const fw = pi(p, C_FW);
+  const sh = pi(p, C_SH);
+  const sw = pi(p, C_SW);
+  const dh = pi(p, C_DH);
+  const dw = pi(p, C_DW);
+  const padH = pi(p, C_PAD_H);
+  const padW = pi(p, C_PAD_W);
+  const x = pa(p, C_X);
+  const vzp = i16x8.splat(<i16>zp);
+  const rowBytes = <usize>inW * inC;
+  const span = <usize>fw * inC;
+  const tail = <usize>k8 - <usize>fh * span;
+  const perImage = outH * outW;
+  let d = dst;
+  for (let q = q0; q < q0 + rows; q++) {
+    const b = q / perImage;
+    const r = q - b * perImage;
+    const oy = r / outW;
+    const ox = r - oy * outW;
+    const iy0 = oy * sh - padH;
+    const ix0 = ox * sw - padW;
+    const image = x + <usize>b * <usize>inH * rowBytes;
+    const wholeRow = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+    for (let fy = 0; fy < fh; fy++) {
+      const iy = iy0 + fy * dh;
+      if (iy < 0 || iy >= inH) {
+        zero16(d, span);
+      } else if (wholeRow) {
+        widenSpan<T>(d, image + <usize>iy * rowBytes + <usize>ix0 * inC, span, vzp, zp);
+      } else {
+        const src = image + <usize>iy * rowBytes;
+        for (let fx = 0; fx < fw; fx++) {
+          const ix = ix0 + fx * dw;
+          const dd = d + ((<usize>fx * inC) << 1);
+          if (ix < 0 || ix >= inW) zero16(dd, inC);
+          else widenSpan<T>(dd, src + <usize>ix * inC, inC, vzp, zp);
+        }
+      }
+      d += span << 1;
+    }
+    zero16(d, tail);
+    d += tail << 1;
+  }
+}
+
+/**
+ * Job: output pixels of part `chunk` of a quantized (uint8 / int8) convolution: per block of
+ * pixels, operand A as int16 rows (the input's own pixels for 1x1 stride-1 convolutions, im2col
+ * rows otherwise) in this part's scratch, then the GEMM.
+ */
 export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
   const pixels = pi(p, C_BATCHES) * pi(p, C_OUT_H) * pi(p, C_OUT_W);
   const n = pi(p, C_N);
   const k = pi(p, C_FH) * pi(p, C_FW) * pi(p, C_IN_C);
+  const k8 = ((k + 7) >> 3) << 3;
   const q0 = splitAt(pixels, chunk, chunks, 4);
   const q1 = splitAt(pixels, chunk + 1, chunks, 4);
   const b = pa(p, C_B);
   const y = pa(p, C_Y);
   const rq = pa(p, C_RQ);
-  const zp = pi(p, C_LO);
-  const qmin = pi(p, C_HI);
-  const qmax = pi(p, C_QMAX);
+  const zp = pi(p, C_ZP_IN);
   const signed = pi(p, C_SIGNED) != 0;
+  const direct = pi(p, C_DIRECT) != 0;
+  const x = pa(p, C_X);
   const ldc = <usize>n;
-  if (pi(p, C_DIRECT)) {
-    if (q0 < q1)
-      q8_gemm_simd_4x8c2(signed, n, k, pa(p, C_X), <usize>k, b, rq, zp, qmin, qmax, y, ldc, q0, q1, 0, n);
-    return;
-  }
   const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
   const block = pi(p, C_BLOCK);
-  const padByte = pi(p, C_ZP_IN) & 0xff;
   for (let q = q0; q < q1; q += block) {
     const rows = q + block < q1 ? block : q1 - q;
-    im2col(p, q, rows, scratch, 1, padByte);
-    q8_gemm_simd_4x8c2(
-      signed,
-      n,
-      k,
-      scratch,
-      <usize>k,
-      b,
-      rq,
-      zp,
-      qmin,
-      qmax,
-      y + <usize>q * ldc,
-      ldc,
-      0,
-      rows,
-      0,
-      n,
-    );
+    if (direct) widenRows(signed, x + <usize>q * <usize>k, <usize>k, rows, k, scratch, k8, zp);
+    else if (signed) im2col16<i8>(p, q, rows, scratch, k8, zp);
+    else im2col16<u8>(p, q, rows, scratch, k8, zp);
+    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n);
+  }
+}
+
+// Parameter words of a quantized GEMM job (fully connected layers).
+export const Q_M = 0;
+export const Q_N = 1;
+export const Q_K = 2;
+export const Q_A = 3;
+export const Q_LDA = 4; // bytes
+export const Q_B = 5;
+export const Q_C = 6;
+export const Q_LDC = 7; // bytes
+export const Q_RQ = 8;
+export const Q_SIGNED = 9; // 1 for int8 activations
+export const Q_ZP_IN = 10;
+export const Q_SCRATCH = 11; // per part: Q_SCRATCH + chunk * Q_SCRATCH_STRIDE
+export const Q_SCRATCH_STRIDE = 12;
+export const Q_BLOCK = 13; // rows widened at a time
+
+/**
+ * Job: part `chunk` of a quantized GEMM (fully connected): rows when there are enough, else
+ * column blocks; the part widens the rows it needs, a block at a time, into its scratch.
+ */
+export function q8_gemm_job(p: usize, chunk: i32, chunks: i32): void {
+  const m = pi(p, Q_M);
+  const n = pi(p, Q_N);
+  const k = pi(p, Q_K);
+  const k8 = ((k + 7) >> 3) << 3;
+  let i0 = 0,
+    i1 = m,
+    j0 = 0,
+    j1 = n;
+  if (m >= 4 * chunks || n <= 8) {
+    i0 = splitAt(m, chunk, chunks, 4);
+    i1 = splitAt(m, chunk + 1, chunks, 4);
+  } else {
+    j0 = splitAt(n, chunk, chunks, 8);
+    j1 = splitAt(n, chunk + 1, chunks, 8);
+  }
+  if (i0 >= i1 || j0 >= j1) return;
+  const a = pa(p, Q_A);
+  const lda = pa(p, Q_LDA);
+  const c = pa(p, Q_C);
+  const ldc = pa(p, Q_LDC);
+  const scratch = pa(p, Q_SCRATCH) + <usize>chunk * pa(p, Q_SCRATCH_STRIDE);
+  const block = pi(p, Q_BLOCK);
+  const signed = pi(p, Q_SIGNED) != 0;
+  for (let i = i0; i < i1; i += block) {
+    const rows = i + block < i1 ? block : i1 - i;
+    widenRows(signed, a + <usize>i * lda, lda, rows, k, scratch, k8, pi(p, Q_ZP_IN));
+    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, pa(p, Q_B), pa(p, Q_RQ), c + <usize>i * ldc, ldc, 0, rows, j0, j1);
   }
 }

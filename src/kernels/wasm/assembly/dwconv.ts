@@ -5,13 +5,27 @@
 // border pixels and other window sizes loop over their taps. Channels past the last multiple of
 // 8 go through 4-lane (float) or scalar (quantized) tails.
 //
-// Packed weights: [fh * fw][Cp] with Cp = channels rounded up to 8 (float32, or int16 w - zp_w);
-// float bias: Cp floats. Quantized: sum of (x - zp_in) * w' in int32 via i32x4.extmul of int16
-// lanes (exact), then requant4 (bit-exact with TFLite's reference DepthwiseConv / PerChannel).
+// Packed float weights: [fh * fw][Cp] with Cp = channels rounded up to 8; bias: Cp floats.
+// Quantized: see below (tap pairs, int16 dot products, requantize.ts: bit-exact with TFLite's
+// reference DepthwiseConv / DepthwiseConvPerChannel).
 // Float bound: a float32 sum of at most fh*fw products from the bias, |error| <= fh*fw * 2^-24 * sum|terms|.
 
 import { pa, pf, pi, splitAt } from './params';
-import { requant1, requant4, requant4u, uniformShiftWord } from './requantize';
+import {
+  RQ_CLAMP,
+  RQ_MODE,
+  RQ_QMAX,
+  RQ_QMIN,
+  RQ_SHIFT,
+  RQ_SIGNED,
+  RQA_BIAS,
+  narrow8,
+  rqPerChannel,
+  rqUniform,
+  rqArray,
+  rqScalar,
+  storePartial,
+} from './requantize';
 
 export const D_BATCHES = 0;
 export const D_IN_H = 1;
@@ -31,11 +45,12 @@ export const D_X = 14;
 export const D_W = 15;
 export const D_Y = 16;
 export const D_BIAS = 17; // float bias (Cp floats) | requantization block
-export const D_LO = 18; // f32 clamp | output zero point
-export const D_HI = 19; // f32 clamp | qmin
-export const D_QMAX = 20;
-export const D_ZP_IN = 21;
+export const D_LO = 18; // f32 clamp
+export const D_HI = 19; // f32 clamp
+export const D_ZP_ROW = 20; // quantized: C + 8 bytes of the input zero point (taps outside the image)
+export const D_SCRATCH = 21; // quantized: tap address table, per part (+ chunk * D_SCRATCH_STRIDE)
 export const D_SIGNED = 22;
+export const D_SCRATCH_STRIDE = 23;
 
 // First and end tap of a window starting at input position i0 (taps at i0 + t*d inside [0, size)).
 // Dilation 1 needs no division (this runs once per output pixel).
@@ -170,22 +185,75 @@ export function f32_dwconv_job(p: usize, chunk: i32, chunks: i32): void {
   }
 }
 
+// Quantized path. Per pair of taps (t, t+1) and 8 channels, the two taps' inputs are widened to
+// int16 and interleaved per channel, [x(t,c0) x(t+1,c0) x(t,c1) x(t+1,c1) ...], so one
+// i32x4.dot_i16x8_s with the weights packed the same way ([w(t,c) w(t+1,c)] per channel, packing.ts)
+// adds both taps' products of 4 channels: 8 loads/shuffles/dots/adds per 16 MACs. An odd last tap
+// pairs with a zero weight. The input zero point is folded into the bias (bias - zp * sum_t w), so
+// raw inputs are multiplied; a tap outside the image reads a row of zero points instead (x - zp =
+// 0 there, as TFLite skips it). Weights and bias carry the requantization's factor (requantize.ts).
+
+// Loads the 8 channels at p and q (two taps) as int16 and returns [x(p,c) x(q,c)] for c = 0..3 (lo) / 4..7.
 // @ts-ignore: decorator
 @inline
-function loadX<T>(p: usize, zp: v128): v128 {
-  if (isSigned<T>()) return i16x8.sub(v128.load8x8_s(p), zp);
-  return i16x8.sub(v128.load8x8_u(p), zp);
+function pairLo<T>(xp: v128, xq: v128): v128 {
+  return i16x8.shuffle(xp, xq, 0, 8, 1, 9, 2, 10, 3, 11);
 }
-
 // @ts-ignore: decorator
 @inline
-function store8<T>(c: usize, r0: v128, r1: v128): void {
-  const h = i16x8.narrow_i32x4_s(r0, r1);
-  const v = isSigned<T>() ? i8x16.narrow_i16x8_s(h, h) : i8x16.narrow_i16x8_u(h, h);
-  v128.store64_lane(c, v, 0);
+function pairHi<T>(xp: v128, xq: v128): v128 {
+  return i16x8.shuffle(xp, xq, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+// @ts-ignore: decorator
+@inline
+function load8<T>(p: usize): v128 {
+  return isSigned<T>() ? v128.load8x8_s(p) : v128.load8x8_u(p);
 }
 
-function q8Rows<T>(p: usize, r0: i32, r1: i32): void {
+// Loads r < 8 channels at p (the rest zero) as int16, without reading past them.
+// @ts-ignore: decorator
+@inline
+function loadPart<T>(p: usize, r: i32): v128 {
+  let t: u64 = 0;
+  for (let q = 0; q < r; q++) t |= (<u64>load<u8>(p + q)) << (<u64>q << 3);
+  const v = i64x2.splat(t);
+  return isSigned<T>() ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v);
+}
+
+// One tap pair of 8 channels: acc0/acc1 += dot with the pair's two weight vectors at wp.
+// @ts-ignore: decorator
+@inline
+function tapPair<T>(acc: v128, xp: v128, xq: v128, wp: usize, hi: bool): v128 {
+  if (hi) return i32x4.add(acc, i32x4.dot_i16x8_s(pairHi<T>(xp, xq), v128.load(wp, 16)));
+  return i32x4.add(acc, i32x4.dot_i16x8_s(pairLo<T>(xp, xq), v128.load(wp)));
+}
+
+// Requantizes and stores 8 channels (or r < 8).
+// @ts-ignore: decorator
+@inline
+function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usize, r: i32, mode: i32, s: i32, clamp: bool, vmin: v128, vmax: v128, signed: bool): void {
+  if (mode == 2) {
+    for (let q = 0; q < r; q++) {
+      const v = q < 4 ? acc0 : acc1;
+      const l = q & 3;
+      const x =
+        l == 0 ? i32x4.extract_lane(v, 0) : l == 1 ? i32x4.extract_lane(v, 1) : l == 2 ? i32x4.extract_lane(v, 2) : i32x4.extract_lane(v, 3);
+      const o = rqScalar(x, rq, np, c + <usize>q);
+      if (signed) store<i8>(yp + <usize>q, <i8>o);
+      else store<u8>(yp + <usize>q, <u8>o);
+    }
+    return;
+  }
+  const o = c << 2;
+  const v =
+    mode == 0
+      ? narrow8(rqUniform(acc0, rq, np, o, s), rqUniform(acc1, rq, np, o + 16, s), clamp, vmin, vmax, signed)
+      : narrow8(rqPerChannel(acc0, rq, np, o, s), rqPerChannel(acc1, rq, np, o + 16, s), clamp, vmin, vmax, signed);
+  if (r >= 8) v128.store64_lane(yp, v, 0);
+  else storePartial(yp, v, r);
+}
+
+function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
   const inH = pi(p, D_IN_H);
   const inW = pi(p, D_IN_W);
   const C = pi(p, D_C);
@@ -203,112 +271,87 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32): void {
   const w = pa(p, D_W);
   const y = pa(p, D_Y);
   const rq = pa(p, D_BIAS);
-  const zp = pi(p, D_LO);
-  const qmin = pi(p, D_HI);
-  const qmax = pi(p, D_QMAX);
-  const zpIn = pi(p, D_ZP_IN);
-  const vzp = i32x4.splat(zp);
-  const vmin = i32x4.splat(qmin);
-  const vmax = i32x4.splat(qmax);
-  const vzpIn = i16x8.splat(<i16>zpIn);
+  const zpRow = pa(p, D_ZP_ROW);
+  const np = <usize>(((C + 7) >> 3) << 3);
+  const mode = load<i32>(rq + (<usize>RQ_MODE << 2));
+  const s = load<i32>(rq + (<usize>RQ_SHIFT << 2));
+  const clamp = load<i32>(rq + (<usize>RQ_CLAMP << 2)) != 0;
+  const signed = load<i32>(rq + (<usize>RQ_SIGNED << 2)) != 0;
+  const vmin = i16x8.splat(<i16>load<i32>(rq + (<usize>RQ_QMIN << 2)));
+  const vmax = i16x8.splat(<i16>load<i32>(rq + (<usize>RQ_QMAX << 2)));
+  const biasBase = rqArray(rq, np, RQA_BIAS);
   const cBytes = <usize>C;
   const rowBytes = <usize>inW * cBytes;
-  const cp = ((C + 7) >> 3) << 3;
-  const np = <usize>cp;
-  const tapBytes = <usize>cp << 1;
   const c8 = <usize>(C & ~7);
+  const rem = C & 7;
+  const taps = fh * fw;
+  const pairs = (taps + 1) >> 1;
+  const groupBytes = <usize>pairs << 5; // weights of 8 channels: 32 bytes per tap pair
   const dy = <usize>dh * rowBytes;
   const dx = <usize>dw * cBytes;
-  const is3x3 = fh == 3 && fw == 3;
-  const uw = uniformShiftWord(rq, np, C);
-  const ushift = uw - 64;
+  const tableEnd = table + (<usize>pairs << 3);
+  // The odd tap's partner (zero weight) reads the zero-point row.
+  if (taps & 1) store<usize>(table + (<usize>taps << 2), zpRow);
   for (let row = r0; row < r1; row++) {
     const b = row / outH;
     const oy = row - b * outH;
     const iy0 = oy * sh - padH;
-    const fyLo = firstTap(iy0, dh);
-    const fyHi = endTap(iy0, dh, fh, inH);
     const image = x + <usize>b * <usize>inH * rowBytes;
     let yp = y + <usize>row * <usize>outW * cBytes;
+    const rowInside = iy0 >= 0 && iy0 + (fh - 1) * dh < inH;
     for (let ox = 0; ox < outW; ox++) {
       const ix0 = ox * sw - padW;
-      const fxLo = firstTap(ix0, dw);
-      const fxHi = endTap(ix0, dw, fw, inW);
       const base = image + <usize>iy0 * rowBytes + <usize>ix0 * cBytes;
-      const full = is3x3 && fyLo == 0 && fyHi == 3 && fxLo == 0 && fxHi == 3;
-      let c: usize = 0;
-      for (; c < c8; c += 8) {
-        let acc0 = i32x4.splat(0);
-        let acc1 = acc0;
-        if (full) {
-          const q0 = base + c;
-          const q1 = q0 + dy;
-          const q2 = q1 + dy;
-          const wp = w + (c << 1);
-          let xv = loadX<T>(q0, vzpIn);
-          let wv = v128.load(wp);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q0 + dx, vzpIn);
-          wv = v128.load(wp + tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q0 + 2 * dx, vzpIn);
-          wv = v128.load(wp + 2 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q1, vzpIn);
-          wv = v128.load(wp + 3 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q1 + dx, vzpIn);
-          wv = v128.load(wp + 4 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q1 + 2 * dx, vzpIn);
-          wv = v128.load(wp + 5 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q2, vzpIn);
-          wv = v128.load(wp + 6 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q2 + dx, vzpIn);
-          wv = v128.load(wp + 7 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-          xv = loadX<T>(q2 + 2 * dx, vzpIn);
-          wv = v128.load(wp + 8 * tapBytes);
-          acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-          acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-        } else {
-          for (let fy = fyLo; fy < fyHi; fy++) {
-            for (let fx = fxLo; fx < fxHi; fx++) {
-              const xv = loadX<T>(base + <usize>fy * dy + <usize>fx * dx + c, vzpIn);
-              const wv = v128.load(w + <usize>(fy * fw + fx) * tapBytes + (c << 1));
-              acc0 = i32x4.add(acc0, i32x4.extmul_low_i16x8_s(xv, wv));
-              acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(xv, wv));
-            }
+      if (rowInside && ix0 >= 0 && ix0 + (fw - 1) * dw < inW) {
+        // Window inside the image: the taps' addresses are affine in (fy, fx).
+        let t: usize = table;
+        for (let fy = 0; fy < fh; fy++) {
+          let a = base + <usize>fy * dy;
+          for (let fx = 0; fx < fw; fx++) {
+            store<usize>(t, a);
+            t += 4;
+            a += dx;
           }
         }
-        if (uw != 0) {
-          store8<T>(yp + c, requant4u(acc0, rq, np, c, ushift, vzp, vmin, vmax), requant4u(acc1, rq, np, c + 4, ushift, vzp, vmin, vmax));
-        } else {
-          store8<T>(yp + c, requant4(acc0, rq, np, c, vzp, vmin, vmax), requant4(acc1, rq, np, c + 4, vzp, vmin, vmax));
+      } else {
+        // Taps outside the image read the zero-point row.
+        for (let fy = 0; fy < fh; fy++) {
+          const iy = iy0 + fy * dh;
+          for (let fx = 0; fx < fw; fx++) {
+            const ix = ix0 + fx * dw;
+            const inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+            store<usize>(table + (<usize>(fy * fw + fx) << 2), inside ? base + <usize>fy * dy + <usize>fx * dx : zpRow);
+          }
         }
       }
-      for (; c < cBytes; c++) {
-        let acc = 0;
-        for (let fy = fyLo; fy < fyHi; fy++) {
-          for (let fx = fxLo; fx < fxHi; fx++) {
-            const xp = base + <usize>fy * dy + <usize>fx * dx + c;
-            const xv = isSigned<T>() ? <i32>load<i8>(xp) : <i32>load<u8>(xp);
-            acc += (xv - zpIn) * <i32>load<i16>(w + <usize>(fy * fw + fx) * tapBytes + (c << 1));
-          }
+      let c: usize = 0;
+      let wg = w;
+      for (; c < c8; c += 8) {
+        let acc0 = v128.load(biasBase + (c << 2));
+        let acc1 = v128.load(biasBase + (c << 2), 16);
+        let wp = wg;
+        for (let t: usize = table; t < tableEnd; t += 8) {
+          const xa = load8<T>(load<usize>(t) + c);
+          const xb = load8<T>(load<usize>(t, 4) + c);
+          acc0 = tapPair<T>(acc0, xa, xb, wp, false);
+          acc1 = tapPair<T>(acc1, xa, xb, wp, true);
+          wp += 32;
         }
-        const r = requant1(acc, rq, np, c, zp, qmin, qmax);
-        if (isSigned<T>()) store<i8>(yp + c, <i8>r);
-        else store<u8>(yp + c, <u8>r);
+        finish8(yp + c, acc0, acc1, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed);
+        wg += groupBytes;
+      }
+      if (rem != 0) {
+        let acc0 = v128.load(biasBase + (c << 2));
+        let acc1 = v128.load(biasBase + (c << 2), 16);
+        let wp = wg;
+        for (let t: usize = table; t < tableEnd; t += 8) {
+          const xa = loadPart<T>(load<usize>(t) + c, rem);
+          const xb = loadPart<T>(load<usize>(t, 4) + c, rem);
+          acc0 = tapPair<T>(acc0, xa, xb, wp, false);
+          acc1 = tapPair<T>(acc1, xa, xb, wp, true);
+          wp += 32;
+        }
+        finish8(yp + c, acc0, acc1, rq, np, c, rem, mode, s, clamp, vmin, vmax, signed);
       }
       yp += cBytes;
     }
@@ -320,6 +363,7 @@ export function q8_dwconv_job(p: usize, chunk: i32, chunks: i32): void {
   const rows = pi(p, D_BATCHES) * pi(p, D_OUT_H);
   const r0 = splitAt(rows, chunk, chunks, 1);
   const r1 = splitAt(rows, chunk + 1, chunks, 1);
-  if (pi(p, D_SIGNED)) q8Rows<i8>(p, r0, r1);
-  else q8Rows<u8>(p, r0, r1);
+  const table = pa(p, D_SCRATCH) + <usize>chunk * pa(p, D_SCRATCH_STRIDE);
+  if (pi(p, D_SIGNED)) q8Rows<i8>(p, r0, r1, table);
+  else q8Rows<u8>(p, r0, r1, table);
 }

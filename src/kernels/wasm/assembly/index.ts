@@ -4,10 +4,9 @@
 // the whole op on one thread or one part on each thread of the pool (src/runtime/thread_pool.ts).
 
 import { q8_add_job } from './add';
-import { f32_conv_job, q8_conv_job } from './conv';
+import { f32_conv_job, q8_conv_job, q8_gemm_job } from './conv';
 import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
 import { f32_gemm_job } from './f32_gemm';
-import { q8_gemm_job } from './q8_gemm';
 import { q8_mul_job } from './mul';
 
 export { peak_f32, peak_q8 } from './peak';

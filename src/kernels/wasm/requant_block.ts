@@ -1,0 +1,193 @@
+/**
+ * The requantization block of a quantized wasm kernel (GEMM, convolution, depthwise), written
+ * once at allocateTensors(): which of the exact modes of assembly/requantize.ts the layer can use
+ * (the file comment there derives them), the factor each column's weights and bias are packed
+ * with, and the per-column arrays the kernel reads.
+ *
+ * The fast modes need |sum (x - zp_in)(w - zp_w) + bias| * 2^left < 2^30 for every input. The
+ * weights and bias are constants, so the bound is exact per column: max|x - zp_in| * sum|w - zp_w|
+ * + |bias| (real models stay below 2^29). Columns whose weights are all zero output one constant
+ * for every input (the reference requantizes their bias); columns whose bound makes the rounding
+ * divide always give 0 output the zero point. Both are folded into the constant C of the kernel
+ * and never constrain the shifts (visual_wake_words has such channels with shifts near -30).
+ */
+import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
+import type { Requant } from '../conv/requantize.js';
+import { type ColumnSums, roundUp8 } from './packing.js';
+
+/** Word indices of the block header and per-column array indices (assembly/requantize.ts). */
+const RQ = { MODE: 0, SHIFT: 1, QMIN: 2, QMAX: 3, CLAMP: 4, SIGNED: 5, ZP: 6 } as const;
+const RQA = { BIAS: 0, MULT: 1, C: 2, HI: 3, LO: 4, P2: 5, SHIFT: 6, K: 7 } as const;
+const HEADER_BYTES = 32;
+
+/** What the block needs to know about a layer's columns (output channels). */
+export interface RequantColumns {
+  /** Accumulator start per column, int32 (the bias; minus zp_in * sum(w - zp_w) where the kernel multiplies raw inputs). */
+  start: Int32Array;
+  /** Reference bias per column (0 without a bias): the accumulator of an all-zero-weight column. */
+  bias: Int32Array;
+  multipliers: Int32Array;
+  shifts: Int32Array;
+  /** Per column: max over inputs of |sum (x - zp_in)(w - zp_w) + bias|. */
+  bound: Float64Array;
+  /** Per column: 1 when every weight equals the filter zero point. */
+  zeroWeights: Uint8Array;
+  outputZeroPoint: number;
+  qmin: number;
+  qmax: number;
+  /** int8 output (else uint8). */
+  signed: boolean;
+}
+
+/** The chosen mode and the factor each column's weights and accumulator start are packed with. */
+export interface RequantPlan {
+  /** 0 uniform shift, 1 per-channel shifts, 2 scalar (see assembly/requantize.ts). */
+  mode: 0 | 1 | 2;
+  /** e (mode 0) or D (mode 1). */
+  shift: number;
+  /** Per column: 2^(1 + left) in modes 0 / 1 (1 for constant columns), 1 in mode 2. */
+  factor: Int32Array;
+  /** Per column: the constant output minus the zero point, or NaN for a live column. */
+  constant: Float64Array;
+}
+
+/** Returns the bytes of the block for n columns. */
+export function requantBlockBytes(n: number): number {
+  return HEADER_BYTES + roundUp8(n) * 36;
+}
+
+/** Returns the largest |x - zp| of an 8-bit input type. */
+export function inputRange(signed: boolean, zp: number): number {
+  return signed ? Math.max(zp + 128, 127 - zp) : Math.max(zp, 255 - zp);
+}
+
+/** Chooses the mode for a layer (see the file comment); never throws. */
+export function planRequant(cols: RequantColumns): RequantPlan {
+  const n = cols.multipliers.length;
+  const constant = new Float64Array(n).fill(NaN);
+  const live: number[] = [];
+  let fast = true;
+  for (let j = 0; j < n; j++) {
+    const m = cols.multipliers[j]!;
+    const shift = cols.shifts[j]!;
+    const e = Math.max(-shift, 0);
+    const left = Math.max(shift, 0);
+    const r = (v: number) => {
+      const y = multiplyByQuantizedMultiplier(v, m, shift) + cols.outputZeroPoint;
+      return Math.min(Math.max(y, cols.qmin), cols.qmax) - cols.outputZeroPoint;
+    };
+    if (cols.zeroWeights[j]) {
+      constant[j] = r(cols.bias[j]!);
+      continue;
+    }
+    const b = cols.bound[j]!;
+    // |q| <= floor((b * m + 2^30) / 2^31) (q is monotone in x); below 2^(e-1) the output is zp.
+    if (m === 0 || (e > 0 && left === 0 && Math.floor((b * m + 2 ** 30) / 2 ** 31) < 2 ** (e - 1))) {
+      constant[j] = 0;
+      continue;
+    }
+    if (left > 6 || b * 2 ** left >= 2 ** 30 || e > 21) fast = false;
+    live.push(j);
+  }
+  const factor = new Int32Array(n).fill(1);
+  if (!fast) return { mode: 2, shift: 0, factor, constant: constant.fill(NaN) };
+  const es = live.map((j) => Math.max(-cols.shifts[j]!, 0));
+  const e0 = es[0] ?? 1;
+  const uniform = e0 >= 1 && es.every((e) => e === e0);
+  for (const j of live) factor[j] = 2 ** (1 + Math.max(cols.shifts[j]!, 0));
+  return {
+    mode: uniform ? 0 : 1,
+    shift: uniform ? e0 : Math.max(1, ...es),
+    factor,
+    constant,
+  };
+}
+
+/** Writes the block (header and per-column arrays) for `plan` into dst; never throws. */
+export function writeRequantBlock(dst: Uint8Array, cols: RequantColumns, plan: RequantPlan): void {
+  const n = cols.multipliers.length;
+  const np = roundUp8(n);
+  const i32 = new Int32Array(dst.buffer, dst.byteOffset, (HEADER_BYTES >> 2) + np * 9);
+  const i64 = new BigInt64Array(dst.buffer, dst.byteOffset + HEADER_BYTES + np * 4 * RQA.K, np);
+  i32.fill(0);
+  i64.fill(0n);
+  const signed = cols.signed;
+  i32[RQ.MODE] = plan.mode;
+  i32[RQ.SHIFT] = plan.shift;
+  i32[RQ.QMIN] = cols.qmin;
+  i32[RQ.QMAX] = cols.qmax;
+  i32[RQ.CLAMP] = cols.qmin > (signed ? -128 : 0) || cols.qmax < (signed ? 127 : 255) ? 1 : 0;
+  i32[RQ.SIGNED] = signed ? 1 : 0;
+  i32[RQ.ZP] = cols.outputZeroPoint;
+  const at = (which: number, j: number) => (HEADER_BYTES >> 2) + which * np + j;
+  const s = plan.shift;
+  const zp = cols.outputZeroPoint;
+  for (let j = 0; j < n; j++) {
+    const shift = cols.shifts[j]!;
+    i32[at(RQA.SHIFT, j)] = shift;
+    if (plan.mode === 2) {
+      i32[at(RQA.BIAS, j)] = cols.start[j]!;
+      i32[at(RQA.MULT, j)] = cols.multipliers[j]!;
+      continue;
+    }
+    const c = plan.constant[j]!;
+    const e = Math.max(-shift, 0);
+    // Constant columns: multiplier 0, the value in C (see assembly/requantize.ts).
+    const value = Number.isNaN(c) ? zp : zp + c;
+    const C = 2 ** (s - 1) + value * 2 ** s;
+    i32[at(RQA.C, j)] = C;
+    if (Number.isNaN(c)) {
+      i32[at(RQA.BIAS, j)] = Math.imul(cols.start[j]!, plan.factor[j]!);
+      i32[at(RQA.MULT, j)] = cols.multipliers[j]!;
+      i32[at(RQA.HI, j)] = 2 ** (e + 9);
+      i32[at(RQA.LO, j)] = -(2 ** (e + 9));
+      i32[at(RQA.P2, j)] = plan.mode === 1 ? 2 ** (s - e) : 1;
+    } else {
+      i32[at(RQA.HI, j)] = 2 ** 9;
+      i32[at(RQA.LO, j)] = -(2 ** 9);
+      i32[at(RQA.P2, j)] = 1;
+    }
+    i64[j] = plan.mode === 0 ? 0x80000000n + (BigInt(C) << 32n) : 0x80000000n;
+  }
+}
+
+/**
+ * Returns the columns of a convolution-family layer: `sums` of its weights minus the filter zero
+ * point, its bias (or null) and requantization constants. With `foldInputZeroPoint` the kernel
+ * multiplies raw inputs, so the accumulator starts at bias - zp_in * sum(w - zp_w) (wrapping, as
+ * int32 sums do); otherwise it multiplies x - zp_in and starts at the bias. Never throws.
+ */
+export function requantColumns(
+  rq: Requant,
+  bias: Float64Array | null,
+  sums: ColumnSums,
+  signedInput: boolean,
+  signedOutput: boolean,
+  foldInputZeroPoint: boolean,
+): RequantColumns {
+  const n = rq.multipliers.length;
+  const start = new Int32Array(n);
+  const b = new Int32Array(n);
+  const bound = new Float64Array(n);
+  const zeroWeights = new Uint8Array(n);
+  const xr = inputRange(signedInput, rq.inputZeroPoint);
+  for (let j = 0; j < n; j++) {
+    const bj = bias ? bias[j]! : 0;
+    b[j] = bj | 0;
+    start[j] = foldInputZeroPoint ? (bj - Math.imul(rq.inputZeroPoint, sums.sum[j]!)) | 0 : bj | 0;
+    bound[j] = xr * sums.abs[j]! + Math.abs(bj);
+    zeroWeights[j] = sums.abs[j] === 0 ? 1 : 0;
+  }
+  return {
+    start,
+    bias: b,
+    multipliers: rq.multipliers,
+    shifts: rq.shifts,
+    bound,
+    zeroWeights,
+    outputZeroPoint: rq.outputZeroPoint,
+    qmin: rq.qmin,
+    qmax: rq.qmax,
+    signed: signedOutput,
+  };
+}
