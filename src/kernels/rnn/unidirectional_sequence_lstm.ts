@@ -191,6 +191,18 @@ export const unidirectionalSequenceLstmKernel: Kernel<LstmData> = {
   },
 };
 
+/**
+ * Calls `step` for every batch row and time step, in order, with the offsets of that step's input
+ * row, its batch row of the output and cell states, and its output row.
+ */
+function forEachStep(l: LstmLayout, step: (xo: number, ho: number, co: number, oo: number) => void): void {
+  for (let b = 0; b < l.nBatch; b++) {
+    for (let t = 0; t < l.maxTime; t++) {
+      step(rowOffset(l, b, t, l.nInput), b * l.nOutput, b * l.nCell, rowOffset(l, b, t, l.nOutput));
+    }
+  }
+}
+
 function f32(ctx: EvalContext, handle: number, n: number): Float32Array {
   const b = ctx.scratch(handle);
   return new Float32Array(b.buffer, b.byteOffset, n);
@@ -213,25 +225,9 @@ function evalFloat(node: KernelNode, d: LstmData, ctx: EvalContext): void {
   const out = output(node, 0).data as Float32Array;
   const gates = f32(ctx, d.gatesScratch, 4 * l.nCell);
   const hidden = f32(ctx, d.hiddenScratch, l.nCell);
-  for (let b = 0; b < l.nBatch; b++) {
-    for (let t = 0; t < l.maxTime; t++) {
-      lstmStepFloat(
-        l,
-        d.params,
-        w,
-        x,
-        rowOffset(l, b, t, l.nInput),
-        h,
-        b * l.nOutput,
-        c,
-        b * l.nCell,
-        out,
-        rowOffset(l, b, t, l.nOutput),
-        gates,
-        hidden,
-      );
-    }
-  }
+  forEachStep(l, (xo, ho, co, oo) =>
+    lstmStepFloat(l, d.params, w, x, xo, h, ho, c, co, out, oo, gates, hidden),
+  );
 }
 
 function evalHybrid(node: KernelNode, d: LstmData, ctx: EvalContext): void {
@@ -256,25 +252,9 @@ function evalHybrid(node: KernelNode, d: LstmData, ctx: EvalContext): void {
     qState: new Int8Array(q.buffer, q.byteOffset + l.nInput, l.nOutput),
     qHidden: new Int8Array(q.buffer, q.byteOffset + l.nInput + l.nOutput, l.nCell),
   };
-  for (let b = 0; b < l.nBatch; b++) {
-    for (let t = 0; t < l.maxTime; t++) {
-      lstmStepHybrid(
-        l,
-        d.params,
-        w,
-        d.hybrid!,
-        x,
-        rowOffset(l, b, t, l.nInput),
-        h,
-        b * l.nOutput,
-        c,
-        b * l.nCell,
-        out,
-        rowOffset(l, b, t, l.nOutput),
-        s,
-      );
-    }
-  }
+  forEachStep(l, (xo, ho, co, oo) =>
+    lstmStepHybrid(l, d.params, w, d.hybrid!, x, xo, h, ho, c, co, out, oo, s),
+  );
 }
 
 function evalInteger(node: KernelNode, d: LstmData, ctx: EvalContext): void {
@@ -297,24 +277,7 @@ function evalInteger(node: KernelNode, d: LstmData, ctx: EvalContext): void {
     gates: new Int16Array(g.buffer, g.byteOffset, 4 * l.nCell),
     hidden: new Int8Array(hb.buffer, hb.byteOffset, l.nCell),
   };
-  for (let b = 0; b < l.nBatch; b++) {
-    for (let t = 0; t < l.maxTime; t++) {
-      lstmStepInteger(
-        l,
-        w,
-        d.integer!,
-        x,
-        rowOffset(l, b, t, l.nInput),
-        h,
-        b * l.nOutput,
-        c,
-        b * l.nCell,
-        out,
-        rowOffset(l, b, t, l.nOutput),
-        s,
-      );
-    }
-  }
+  forEachStep(l, (xo, ho, co, oo) => lstmStepInteger(l, w, d.integer!, x, xo, h, ho, c, co, out, oo, s));
 }
 
 /** Hybrid constants: weight scales, dequantized peepholes, row sums for asymmetric inputs. */
