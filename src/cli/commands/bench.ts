@@ -8,10 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type BenchmarkResult, benchmark } from '../../runtime/benchmark.js';
-import { type CliCommand, type CommonOptions, UsageError, commonOptions, runAction } from '../command.js';
+import { type CliCommand, type CommonOptions, commonOptions, runAction } from '../command.js';
 import { formatBytes } from '../format.js';
 import { writeJson } from '../json.js';
 import { formatTable } from '../table.js';
+import { integerOption } from '../options.js';
 
 interface BenchOptions extends CommonOptions {
   runs: string;
@@ -19,13 +20,6 @@ interface BenchOptions extends CommonOptions {
   warmupMs: string;
   threads: string;
   profile?: boolean;
-}
-
-function positiveInt(value: string, flag: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`${flag} needs an integer >= ${min}, got ${value}`);
-  return n;
 }
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(4));
@@ -113,10 +107,10 @@ export const benchCommand: CliCommand = {
         .option('--profile', 'add per-op times'),
     ).action(async (path: string, options: BenchOptions) => {
       await runAction(ctx, 'bench', options, async () => {
-        const runs = positiveInt(options.runs, '--runs');
-        const warmup = positiveInt(options.warmup, '--warmup', 0);
-        const warmupMs = positiveInt(options.warmupMs, '--warmup-ms', 0);
-        const threads = positiveInt(options.threads, '--threads');
+        const runs = integerOption(options.runs, '--runs');
+        const warmup = integerOption(options.warmup, '--warmup', 0);
+        const warmupMs = integerOption(options.warmupMs, '--warmup-ms', 0);
+        const threads = integerOption(options.threads, '--threads');
         const buf = await readFile(path);
         const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
         const result = await benchmark(bytes, {

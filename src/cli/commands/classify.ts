@@ -13,11 +13,11 @@ import { type CliCommand, type CommonOptions, UsageError, commonOptions, runActi
 import { decodeImageFile } from '../../node/decode_image.js';
 import { ImageClassifier, type ImageClassifierOptions } from '../../vision/image_classifier.js';
 import { parseLabels } from '../../vision/label_map.js';
-import { parseCropOption } from '../../vision/region_of_interest.js';
-import { RESIZE_METHODS, type ResizeMethod } from '../../vision/resize.js';
+import { RESIZE_METHODS } from '../../vision/resize.js';
 import { writeJson } from '../json.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
+import { cropOption, numberList, oneOf } from '../options.js';
 
 interface ClassifyCliOptions extends CommonOptions {
   labels?: string;
@@ -40,44 +40,23 @@ interface ImageOutcome {
   error?: { code: string; message: string };
 }
 
-/** Returns the numbers of "127.5" or "123.7,116.3,103.5"; throws UsageError otherwise. */
-function numberList(text: string, flag: string): number[] {
-  const values = text.split(',').map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) {
-    throw new UsageError(
-      `${flag} ${JSON.stringify(text)}: expected a number or comma-separated numbers, e.g. 127.5 or 123.7,116.3,103.5`,
-    );
-  }
-  return values;
-}
-
 /** Builds the classifier options from the command line; throws UsageError for bad values. */
 async function classifierOptions(o: ClassifyCliOptions): Promise<ImageClassifierOptions> {
   const top = Number(o.top);
   if (!Number.isInteger(top) || top < 1)
     throw new UsageError(`--top ${JSON.stringify(o.top)}: expected a positive integer`);
-  if (!RESIZE_METHODS.includes(o.resize as ResizeMethod)) {
-    throw new UsageError(
-      `--resize ${JSON.stringify(o.resize)}: expected one of ${RESIZE_METHODS.join(', ')}`,
-    );
-  }
+  const resize = oneOf(o.resize, RESIZE_METHODS, '--resize');
   const threshold = o.threshold === undefined ? undefined : Number(o.threshold);
   if (threshold !== undefined && !Number.isFinite(threshold))
     throw new UsageError(`--threshold ${JSON.stringify(o.threshold)}: expected a number`);
   const softmax = { auto: 'auto', on: true, off: false }[o.softmax] as boolean | 'auto' | undefined;
   if (softmax === undefined)
     throw new UsageError(`--softmax ${JSON.stringify(o.softmax)}: expected auto, on or off`);
-  let crop;
-  try {
-    crop = parseCropOption(o.crop);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
   return {
     maxResults: top,
     scoreThreshold: threshold,
-    crop,
-    resize: o.resize as ResizeMethod,
+    crop: cropOption(o.crop),
+    resize,
     antialias: Boolean(o.antialias),
     softmax,
     displayNamesLocale: o.locale,

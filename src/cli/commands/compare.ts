@@ -28,7 +28,8 @@ import { formatBytes } from '../format.js';
 import { writeJson } from '../json.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { cropOption, integerOption, progressWithEta, threadsOption } from './eval.js';
+import { cropOption, integerOption, threadsOption } from '../options.js';
+import { progressWithEta } from './eval.js';
 
 interface CompareCliOptions extends CommonOptions {
   images?: string;

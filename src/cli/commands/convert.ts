@@ -10,18 +10,18 @@
  * --calibration (through the model's preprocessing). Prints a summary: shapes, ops, the
  * rewrites that fired, sizes.
  */
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { convert, type ConversionReport, type ConvertOptions } from '../../convert/convert.js';
 import { NEEDS_CALIBRATION, QUANTIZE_MODES, type QuantizeMode } from '../../convert/quantize_step.js';
 import { parseLabelFile } from '../../format/model_metadata.js';
-import { decodeImageFile } from '../../node/decode_image.js';
-import { type CalibrationImage, imageCalibration } from '../../quantize/calibration/calibration_source.js';
+import { imageCalibration } from '../../quantize/calibration/calibration_source.js';
 import { type CliCommand, type CommonOptions, UsageError, commonOptions, runAction } from '../command.js';
 import { formatBytes } from '../format.js';
 import { writeJson } from '../json.js';
 import { createProgress } from '../progress.js';
+import { calibrationImages } from '../calibration_images.js';
+import { numberList } from '../options.js';
 
 interface ConvertCliOptions extends CommonOptions {
   output: string;
@@ -36,39 +36,6 @@ interface ConvertCliOptions extends CommonOptions {
   rewrites: boolean;
 }
 
-const IMAGE_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.gif',
-  '.bmp',
-  '.avif',
-  '.tif',
-  '.tiff',
-]);
-
-async function imagesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
-    }
-  };
-  await walk(dir);
-  return out.sort();
-}
-
-function numbers(text: string, flag: string): number[] {
-  const v = text.split(',').map((s) => Number(s.trim()));
-  if (v.length === 0 || v.some((x) => !Number.isFinite(x))) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a number or comma-separated numbers`);
-  }
-  return v;
-}
-
 /** Returns the convert() options the flags ask for. Throws UsageError for flags that do not fit together. */
 async function optionsFrom(o: ConvertCliOptions, log: (l: string) => void): Promise<ConvertOptions> {
   const options: ConvertOptions = { log };
@@ -78,9 +45,9 @@ async function optionsFrom(o: ConvertCliOptions, log: (l: string) => void): Prom
   if ((o.mean === undefined) !== (o.std === undefined))
     throw new UsageError('give --mean and --std together');
   if (o.mean !== undefined && o.std !== undefined) {
-    const std = numbers(o.std, '--std');
+    const std = numberList(o.std, '--std');
     if (std.some((s) => s === 0)) throw new UsageError('--std must not be 0');
-    options.normalization = { mean: numbers(o.mean, '--mean'), std };
+    options.normalization = { mean: numberList(o.mean, '--mean'), std };
   }
   if (o.name !== undefined) options.name = o.name;
   if (o.description !== undefined) options.description = o.description;
@@ -106,16 +73,7 @@ async function optionsFrom(o: ConvertCliOptions, log: (l: string) => void): Prom
       if (!(await stat(o.calibration)).isDirectory())
         throw new UsageError(`--calibration ${JSON.stringify(o.calibration)} is not a folder`);
       const dir = o.calibration;
-      const files = await imagesUnder(dir);
-      const picked =
-        files.length <= samples
-          ? files
-          : Array.from({ length: samples }, (_, i) => files[Math.floor((i * files.length) / samples)]!);
-      const images: CalibrationImage[] = picked.map((f) => ({
-        name: relative(dir, f),
-        load: () => decodeImageFile(f),
-      }));
-      options.quantize.calibration = imageCalibration(images, { origin: dir });
+      options.quantize.calibration = imageCalibration(await calibrationImages(dir, samples), { origin: dir });
     }
   }
   return options;

@@ -20,7 +20,7 @@ import { type CliCommand, type CommonOptions, UsageError, commonOptions, runActi
 import { writeJson } from '../json.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { cropOption, integerOption } from './eval.js';
+import { cropOption, integerOption } from '../options.js';
 
 interface DiffCliOptions extends CommonOptions {
   images?: string;

@@ -11,7 +11,6 @@
  * into the document of the whole run.
  */
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { EvalReport } from '../../eval/eval_report.js';
 import { mergeEvalReports } from '../../eval/merge.js';
@@ -19,12 +18,12 @@ import { type Shard, parseShard } from '../../eval/shard.js';
 import { evaluateModels } from '../../node/evaluate_models.js';
 import { loadImageSet } from '../../node/image_set.js';
 import { parseLabels } from '../../vision/label_map.js';
-import { type CropOption, parseCropOption } from '../../vision/region_of_interest.js';
 import { type CliCommand, type CommonOptions, UsageError, commonOptions, runAction } from '../command.js';
 import type { CliIO } from '../io.js';
 import { writeJson } from '../json.js';
 import { type Progress, createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
+import { cropOption, integerOption, threadsOption } from '../options.js';
 
 interface EvalCliOptions extends CommonOptions {
   images?: string;
@@ -40,28 +39,6 @@ interface EvalCliOptions extends CommonOptions {
 
 interface MergeCliOptions extends CommonOptions {
   allowPartial?: boolean;
-}
-
-/** Returns the integer of a flag value; throws UsageError below `min`. */
-export function integerOption(value: string, flag: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`${flag} needs an integer >= ${min}, got ${value}`);
-  return n;
-}
-
-/** Returns the crop option of a flag value; throws UsageError when malformed. */
-export function cropOption(text: string): CropOption {
-  try {
-    return parseCropOption(text);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-/** Returns the worker thread count of `--threads` (default: one per core). */
-export function threadsOption(value: string | undefined): number {
-  return value === undefined ? availableParallelism() : integerOption(value, '--threads');
 }
 
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;

@@ -11,13 +11,10 @@
  * --mean/--std). A progress bar follows the calibration samples; the summary gives both sizes,
  * the ops quantized and left float (with why) and the time. --json prints the report instead.
  */
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadModel } from '../../format/load_model.js';
-import { decodeImageFile } from '../../node/decode_image.js';
 import {
-  type CalibrationImage,
   type CalibrationSource,
   imageCalibration,
   npyCalibration,
@@ -32,13 +29,14 @@ import {
   type QuantizationReport,
   quantizeModelBytes,
 } from '../../quantize/quantize_model.js';
-import { parseCropOption } from '../../vision/region_of_interest.js';
 import { RESIZE_METHODS, type ResizeMethod } from '../../vision/resize.js';
 import { type CliCommand, type CommonOptions, UsageError, commonOptions, runAction } from '../command.js';
 import { formatBytes } from '../format.js';
 import { writeJson } from '../json.js';
 import { type Progress, createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
+import { calibrationImages } from '../calibration_images.js';
+import { cropOption, numberList, oneOf } from '../options.js';
 
 interface QuantizeCliOptions extends CommonOptions {
   output: string;
@@ -58,53 +56,7 @@ interface QuantizeCliOptions extends CommonOptions {
   resize: string;
 }
 
-/** File extensions read as calibration images. */
-const IMAGE_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.gif',
-  '.bmp',
-  '.avif',
-  '.tif',
-  '.tiff',
-]);
 const IO_TYPES: readonly IoType[] = ['float32', 'uint8', 'int8', 'int16'];
-
-/** Returns every image file under `dir`, recursively, sorted by path. */
-async function listImages(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    const entries = await readdir(d, { withFileTypes: true });
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
-    }
-  };
-  await walk(dir);
-  return out.sort();
-}
-
-/** Returns `count` items of `items` spread evenly (all of them when there are fewer). */
-export function evenlySpaced<T>(items: readonly T[], count: number): T[] {
-  if (items.length <= count) return [...items];
-  return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
-}
-
-function numberList(text: string, flag: string): number[] {
-  const values = text.split(',').map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v)))
-    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a number or comma-separated numbers`);
-  return values;
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!allowed.includes(value as T))
-    throw new UsageError(`${flag} ${JSON.stringify(value)}: expected one of ${allowed.join(', ')}`);
-  return value as T;
-}
 
 /** Builds the calibration source from --calibration / --calibration-data, or undefined. */
 async function calibrationSource(
@@ -122,20 +74,9 @@ async function calibrationSource(
     throw new UsageError(
       `--calibration ${JSON.stringify(dir)} is not a folder; give a folder of images (or --calibration-data FILE.npy)`,
     );
-  const files = evenlySpaced(await listImages(dir), samples);
-  const images: CalibrationImage[] = files.map((f) => ({
-    name: relative(dir, f),
-    load: () => decodeImageFile(f),
-  }));
-  let crop;
-  try {
-    crop = parseCropOption(o.crop);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  return imageCalibration(images, {
+  return imageCalibration(await calibrationImages(dir, samples), {
     origin: dir,
-    crop,
+    crop: cropOption(o.crop),
     resize: oneOf(o.resize, RESIZE_METHODS, '--resize') as ResizeMethod,
     ...(o.mean !== undefined ? { mean: numberList(o.mean, '--mean') } : {}),
     ...(o.std !== undefined ? { std: numberList(o.std, '--std') } : {}),
