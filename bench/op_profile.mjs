@@ -56,7 +56,9 @@ for (let r = 0; r < runs; r++) {
 const rows = nodes.map((st, i) => ({
   index: st.node.index,
   op: st.node.op,
-  impl: st.data?.impl ?? 'reference',
+  impl:
+    (st.data?.impl ?? 'reference') +
+    (st.data?.wasm?.requantMode >= 0 ? `/rq${st.data.wasm.requantMode}` : ''),
   shape: st.node.outputs[0] ? `${st.node.outputs[0].dtype}[${st.node.outputs[0].shape.join(',')}]` : '',
   in: st.node.inputs[0] ? `[${st.node.inputs[0].shape.join(',')}]` : '',
   macs: macs[i] ?? 0,

@@ -78,7 +78,7 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     const biasBytes = float ? cp * 4 : requantBlockBytes(ref.outC);
     const zpRowOffset = biasOffset + align64(biasBytes);
     const chunks = chunksFor(env, ref.w.batches * ref.w.outH * ref.w.outW * ref.outC * taps);
-    const tableStride = align64((taps + 1) * 4);
+    const tableStride = align64((taps + 1) * 8); // two address tables (assembly/dwconv.ts)
     return {
       requantMode: -1,
       ref,

@@ -86,14 +86,14 @@ export function planRequant(cols: RequantColumns): RequantPlan {
       constant[j] = 0;
       continue;
     }
-    if (left > 6 || b * 2 ** left >= 2 ** 30 || e > 21) fast = false;
+    if (left > 6 || b * 2 ** left >= 2 ** 30 || e > 22) fast = false;
     live.push(j);
   }
   const factor = new Int32Array(n).fill(1);
   if (!fast) return { mode: 2, shift: 0, factor, constant: constant.fill(NaN) };
   const es = live.map((j) => Math.max(-cols.shifts[j]!, 0));
   const e0 = es[0] ?? 1;
-  const uniform = e0 >= 1 && es.every((e) => e === e0);
+  const uniform = e0 >= 1 && e0 <= 21 && es.every((e) => e === e0);
   for (const j of live) factor[j] = 2 ** (1 + Math.max(cols.shifts[j]!, 0));
   return {
     mode: uniform ? 0 : 1,
@@ -139,12 +139,12 @@ export function writeRequantBlock(dst: Uint8Array, cols: RequantColumns, plan: R
     if (Number.isNaN(c)) {
       i32[at(RQA.BIAS, j)] = Math.imul(cols.start[j]!, plan.factor[j]!);
       i32[at(RQA.MULT, j)] = cols.multipliers[j]!;
-      i32[at(RQA.HI, j)] = 2 ** (e + 9);
-      i32[at(RQA.LO, j)] = -(2 ** (e + 9));
+      i32[at(RQA.HI, j)] = 2 ** (e + 8);
+      i32[at(RQA.LO, j)] = -(2 ** (e + 8));
       i32[at(RQA.P2, j)] = plan.mode === 1 ? 2 ** (s - e) : 1;
     } else {
-      i32[at(RQA.HI, j)] = 2 ** 9;
-      i32[at(RQA.LO, j)] = -(2 ** 9);
+      i32[at(RQA.HI, j)] = 2 ** 8;
+      i32[at(RQA.LO, j)] = -(2 ** 8);
       i32[at(RQA.P2, j)] = 1;
     }
     i64[j] = plan.mode === 0 ? 0x80000000n + (BigInt(C) << 32n) : 0x80000000n;

@@ -44,6 +44,10 @@ export interface WasmCase {
   hugeBias?: boolean;
   /** Quantized cases: biases of +-2^(biasBits-1) to 2^biasBits (a channel with a tiny scale still has outputs beyond 0). */
   biasBits?: number;
+  /** Quantized cases: the real multipliers input_scale * filter_scale / output_scale, cycled over the channels (int8 per-channel: exact shifts). */
+  multipliers?: number[];
+  /** Quantized cases: output zero point 255 (uint8) or -128 (int8), the extremes of the rounding constant. */
+  extremeZeroPoint?: boolean;
   /** int8: the requantization mode the case must reach (0 uniform, 1 per-channel, 2 scalar). */
   int8Mode?: number;
 }
@@ -285,14 +289,20 @@ export const MUL_CASES: WasmCase[] = [
 /**
  * The requantization modes of the quantized kernels (src/kernels/wasm/requant_block.ts): uniform
  * and per-channel shifts (every group above), a shift spread up to the limit of the per-channel
- * mode (D = 21) and beyond it, constant and always-zero-point channels, accumulators beyond the
- * bound (scalar mode). Shapes cross the tiles too.
+ * mode (D = 22, with saturating channels and the extreme zero points) and beyond it, constant and
+ * always-zero-point channels, accumulators beyond the bound (scalar mode). Shapes cross the
+ * tiles too.
  */
 const REQUANT: [string, Partial<WasmCase>][] = [
   ['shift spread', { scaleFactors: [1, 1 / 64, 1 / 4096, 4, 1 / 100000, 1 / 16, 1 / 2], int8Mode: 1 }],
   // Large accumulators on the channels with small shifts: the clamp before 2^(D-e) matters.
   ['saturating shift spread', { scaleFactors: [1, 1 / 2048], biasBits: 24, int8Mode: 1 }],
-  ['shift beyond D = 21', { scaleFactors: [1e-5, 1, 3e-6], biasBits: 25, int8Mode: 2 }],
+  // e = 22, 0 and 7 (shifts -22, 0 and -7), large accumulators: |v| reaches 511.5 * 2^22.
+  [
+    'D = 22 at the extreme zero point',
+    { multipliers: [1.5 * 2 ** -23, 0.7, 1.2 * 2 ** -8], biasBits: 25, extremeZeroPoint: true, int8Mode: 1 },
+  ],
+  ['shift beyond D = 22', { scaleFactors: [1e-5, 1, 3e-6], biasBits: 25, int8Mode: 2 }],
   ['dead and constant channels', { scaleFactors: [1, 1e-6, 0.5], zeroChannels: [0, 5, 9] }],
   ['huge bias', { hugeBias: true, int8Mode: 2 }],
 ];

@@ -94,15 +94,20 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
   const perChannel = g === 'int8' && (c.perChannel ?? index % 2 === 0);
   const channels = perChannel ? c.outC : 1;
   const factors = c.scaleFactors ?? [1];
-  const fScales = Array.from(
-    { length: channels },
-    (_, j) => (0.004 + 0.004 * ((j * 7) % 5) + r() * 0.001) * factors[j % factors.length]!,
+  // Output scale near the typical accumulator spread, so outputs cover the range.
+  const spread = inScale * 0.006 * 128 * Math.sqrt(k) * 40;
+  const big = c.bigMultiplier ?? false;
+  const outScale = big ? (inScale * 0.008) / 1.5 : spread / 60;
+  const outZp = c.extremeZeroPoint ? (g === 'uint8' ? 255 : -128) : g === 'uint8' ? 120 : 3;
+  const fScales = Array.from({ length: channels }, (_, j) =>
+    c.multipliers
+      ? (c.multipliers[j % c.multipliers.length]! * outScale) / inScale
+      : (0.004 + 0.004 * ((j * 7) % 5) + r() * 0.001) * factors[j % factors.length]!,
   );
   const fZp = g === 'uint8' ? 118 : 0;
   // bigMultiplier: weights in [-3, 3] around the zero point and inputs near theirs (feeds), so
   // that input_scale * filter_scale / output_scale between 0.5 and 2.5 (positive and negative
   // shifts across channels) leaves outputs in range.
-  const big = c.bigMultiplier ?? false;
   const wq = () => (big ? Math.floor(r() * 7) - 3 : Math.floor(r() * 255) - 127);
   const w =
     g === 'uint8'
@@ -117,10 +122,6 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
       if (zero.has(ch)) w[i] = fZp;
     }
   }
-  // Output scale near the typical accumulator spread, so outputs cover the range.
-  const spread = inScale * 0.006 * 128 * Math.sqrt(k) * 40;
-  const outScale = big ? (inScale * 0.008) / 1.5 : spread / 60;
-  const outZp = g === 'uint8' ? 120 : 3;
   const bias = Int32Array.from({ length: c.outC }, (_, j) =>
     c.hugeBias || zero.has(j)
       ? (j % 2 ? 1 : -1) * (2 ** 30 + j * 2 ** 20)

@@ -289,9 +289,24 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
   const groupBytes = <usize>pairs << 5; // weights of 8 channels: 32 bytes per tap pair
   const dy = <usize>dh * rowBytes;
   const dx = <usize>dw * cBytes;
-  const tableEnd = table + (<usize>pairs << 3);
-  // The odd tap's partner (zero weight) reads the zero-point row.
-  if (taps & 1) store<usize>(table + (<usize>taps << 2), zpRow);
+  // Two address tables of `pairs` x 2 taps: [0] the taps of the row's first window as if it were
+  // inside the image (a window inside the image is that plus its horizontal offset), [1] the
+  // taps of a window at the border (outside taps read the zero-point row). An odd tap's partner
+  // (zero weight) reads the zero-point row.
+  const slots = <usize>pairs << 1;
+  const rowTable = table;
+  const edgeTable = table + (slots << 2);
+  if (taps & 1) {
+    store<usize>(rowTable + (<usize>taps << 2), zpRow);
+    store<usize>(edgeTable + (<usize>taps << 2), zpRow);
+  }
+  // Output columns whose windows lie inside the image horizontally: [oxLo, oxHi).
+  let oxLo = sw > 0 ? (padW + sw - 1) / sw : 0;
+  let oxHi = (inW - 1 - (fw - 1) * dw + padW) / sw + 1;
+  if (inW - 1 - (fw - 1) * dw + padW < 0) oxHi = 0;
+  if (oxHi > outW) oxHi = outW;
+  if (oxLo > oxHi) oxLo = oxHi;
+  const stepX = <usize>sw * cBytes;
   for (let row = r0; row < r1; row++) {
     const b = row / outH;
     const oy = row - b * outH;
@@ -299,40 +314,47 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
     const image = x + <usize>b * <usize>inH * rowBytes;
     let yp = y + <usize>row * <usize>outW * cBytes;
     const rowInside = iy0 >= 0 && iy0 + (fh - 1) * dh < inH;
-    for (let ox = 0; ox < outW; ox++) {
-      const ix0 = ox * sw - padW;
-      const base = image + <usize>iy0 * rowBytes + <usize>ix0 * cBytes;
-      if (rowInside && ix0 >= 0 && ix0 + (fw - 1) * dw < inW) {
-        // Window inside the image: the taps' addresses are affine in (fy, fx).
-        let t: usize = table;
-        for (let fy = 0; fy < fh; fy++) {
-          let a = base + <usize>fy * dy;
-          for (let fx = 0; fx < fw; fx++) {
-            store<usize>(t, a);
-            t += 4;
-            a += dx;
-          }
+    if (rowInside) {
+      // Addresses of the taps of column 0's window (taps left of the image are never read).
+      let t: usize = rowTable;
+      const a0 = image + <usize>iy0 * rowBytes - <usize>padW * cBytes;
+      for (let fy = 0; fy < fh; fy++) {
+        let a = a0 + <usize>fy * dy;
+        for (let fx = 0; fx < fw; fx++) {
+          store<usize>(t, a);
+          t += 4;
+          a += dx;
         }
-      } else {
-        // Taps outside the image read the zero-point row.
+      }
+    }
+    for (let ox = 0; ox < outW; ox++) {
+      let tab = rowTable;
+      let po: usize = <usize>ox * stepX;
+      if (!rowInside || ox < oxLo || ox >= oxHi) {
+        const ix0 = ox * sw - padW;
+        const base = image + <usize>iy0 * rowBytes + <usize>ix0 * cBytes;
         for (let fy = 0; fy < fh; fy++) {
           const iy = iy0 + fy * dh;
           for (let fx = 0; fx < fw; fx++) {
             const ix = ix0 + fx * dw;
             const inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
-            store<usize>(table + (<usize>(fy * fw + fx) << 2), inside ? base + <usize>fy * dy + <usize>fx * dx : zpRow);
+            store<usize>(edgeTable + (<usize>(fy * fw + fx) << 2), inside ? base + <usize>fy * dy + <usize>fx * dx : zpRow);
           }
         }
+        tab = edgeTable;
+        po = 0;
       }
+      const tabEnd = tab + (slots << 2);
       let c: usize = 0;
       let wg = w;
       for (; c < c8; c += 8) {
         let acc0 = v128.load(biasBase + (c << 2));
         let acc1 = v128.load(biasBase + (c << 2), 16);
         let wp = wg;
-        for (let t: usize = table; t < tableEnd; t += 8) {
-          const xa = load8<T>(load<usize>(t) + c);
-          const xb = load8<T>(load<usize>(t, 4) + c);
+        const pc = po + c;
+        for (let t: usize = tab; t < tabEnd; t += 8) {
+          const xa = load8<T>(load<usize>(t) + pc);
+          const xb = load8<T>(load<usize>(t, 4) + pc);
           acc0 = tapPair<T>(acc0, xa, xb, wp, false);
           acc1 = tapPair<T>(acc1, xa, xb, wp, true);
           wp += 32;
@@ -344,9 +366,10 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
         let acc0 = v128.load(biasBase + (c << 2));
         let acc1 = v128.load(biasBase + (c << 2), 16);
         let wp = wg;
-        for (let t: usize = table; t < tableEnd; t += 8) {
-          const xa = loadPart<T>(load<usize>(t) + c, rem);
-          const xb = loadPart<T>(load<usize>(t, 4) + c, rem);
+        const pc = po + c;
+        for (let t: usize = tab; t < tabEnd; t += 8) {
+          const xa = loadPart<T>(load<usize>(t) + pc, rem);
+          const xb = loadPart<T>(load<usize>(t, 4) + pc, rem);
           acc0 = tapPair<T>(acc0, xa, xb, wp, false);
           acc1 = tapPair<T>(acc1, xa, xb, wp, true);
           wp += 32;

@@ -18,15 +18,15 @@
 // and adding zeroPoint * 2^e before an arithmetic shift adds zeroPoint after it.
 //
 // Mode 0 ("uniform"): every column has the same e (1 <= e <= 21: |v| < 2^31).
-// Mode 1 ("per-channel"): shifts differ; D = max e <= 21. Wasm SIMD has no per-lane shift, so each
+// Mode 1 ("per-channel"): shifts differ; D = max e <= 22. Wasm SIMD has no per-lane shift, so each
 //   lane's divide by 2^e becomes a divide by 2^D of y = q * 2^(D - e) (exact: a power of two):
 //   round half away from zero of y / 2^D equals that of q / 2^e. q is first clamped to
-//   +-2^(e + 9), which keeps |y| <= 2^(D + 9) and changes no output: beyond that bound
-//   |r| >= 512 and the output saturates either way (zero points lie in [-128, 255]).
-//   Here K = 2^31 and v = y + C with C = 2^(D-1) + zeroPoint * 2^D.
+//   +-2^(e + 8), which keeps |y| <= 2^(D + 8) and changes no output: at the bound |r| = 256, and
+//   r + zeroPoint lies above 255 or below -128 either way (zero points lie in [-128, 255]).
+//   Here K = 2^31 and v = y + C with C = 2^(D-1) + zeroPoint * 2^D, |v| <= 511.5 * 2^D < 2^31.
 // Columns whose weights are all zero output a constant: the packer gives them multiplier 0 and
 // folds the constant into C (v = C, r = the constant), so they never constrain e or D.
-// Mode 2 ("scalar"): anything else (a bound above 2^30, left shifts above 6, e above 21 on a live
+// Mode 2 ("scalar"): anything else (a bound above 2^30, left shifts above 6, e above 22 on a live
 //   column): one column at a time in scalar code with the reference formula (64-bit product,
 //   wrapping int32 shift), on unscaled weights.
 //
@@ -44,7 +44,7 @@ export const RQ_ZP = 6; // output zero point (mode 2)
 export const RQ_HEADER_BYTES: usize = 32;
 
 // Per-column arrays, in units of np * 4 bytes after the header: bias (x 2^(1+left) in modes 0/1),
-// multiplier, C, clamp high 2^(e+9), clamp low, 2^(D-e), shift (mode 2), then K as np int64.
+// multiplier, C, clamp high 2^(e+8), clamp low, 2^(D-e), shift (mode 2), then K as np int64.
 export const RQA_BIAS: usize = 0;
 export const RQA_MULT: usize = 1;
 export const RQA_C: usize = 2;
