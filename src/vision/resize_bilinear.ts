@@ -5,10 +5,11 @@
  * (edges clamped), and the result is rounded to nearest. Double precision; no upstream pipeline
  * to match bit for bit, so this is the neutral choice when none is asked for.
  */
+import { type AxisSamples, type BlendPixel, resampleBilinear } from './bilinear_sampling.js';
 import type { Rect, RgbaImage } from './rgba_image.js';
 
 /** Per-axis lower index, upper index and fraction of each output coordinate. */
-function axis(size: number, out: number): { lo: Int32Array; hi: Int32Array; frac: Float64Array } {
+function axis(size: number, out: number): AxisSamples {
   const scale = size / out;
   const lo = new Int32Array(out);
   const hi = new Int32Array(out);
@@ -23,28 +24,24 @@ function axis(size: number, out: number): { lo: Int32Array; hi: Int32Array; frac
   return { lo, hi, frac };
 }
 
+/** Blends in double along x, then y, and rounds to nearest. */
+const blend: BlendPixel = (s, p00, p01, p10, p11, fx, fy, out, o) => {
+  for (let c = 0; c < 4; c++) {
+    const top = s[p00 + c]! + (s[p01 + c]! - s[p00 + c]!) * fx;
+    const bottom = s[p10 + c]! + (s[p11 + c]! - s[p10 + c]!) * fx;
+    out[o + c] = Math.round(top + (bottom - top) * fy);
+  }
+};
+
 /** Returns the `roi` of `src` resized to outWidth x outHeight with half-pixel-centre bilinear filtering, all four channels. */
 export function resizeBilinear(src: RgbaImage, roi: Rect, outWidth: number, outHeight: number): RgbaImage {
-  const s = src.data;
-  const stride = src.width * 4;
-  const ax = axis(roi.width, outWidth);
-  const ay = axis(roi.height, outHeight);
-  const out = new Uint8Array(outWidth * outHeight * 4);
-  for (let j = 0; j < outHeight; j++) {
-    const fy = ay.frac[j]!;
-    const r0 = (roi.y + ay.lo[j]!) * stride;
-    const r1 = (roi.y + ay.hi[j]!) * stride;
-    for (let i = 0; i < outWidth; i++) {
-      const fx = ax.frac[i]!;
-      const c0 = (roi.x + ax.lo[i]!) * 4;
-      const c1 = (roi.x + ax.hi[i]!) * 4;
-      const o = (j * outWidth + i) * 4;
-      for (let c = 0; c < 4; c++) {
-        const top = s[r0 + c0 + c]! + (s[r0 + c1 + c]! - s[r0 + c0 + c]!) * fx;
-        const bottom = s[r1 + c0 + c]! + (s[r1 + c1 + c]! - s[r1 + c0 + c]!) * fx;
-        out[o + c] = Math.round(top + (bottom - top) * fy);
-      }
-    }
-  }
-  return { width: outWidth, height: outHeight, data: out };
+  return resampleBilinear(
+    src,
+    roi,
+    outWidth,
+    outHeight,
+    axis(roi.width, outWidth),
+    axis(roi.height, outHeight),
+    blend,
+  );
 }

@@ -14,12 +14,13 @@
  * the order (y0,x0), (y0,x1), (y1,x0), (y1,x1). Every operation is rounded to float32
  * (Math.fround) in that order, so values that land on an integer truncate the same way.
  */
+import { type AxisSamples, type BlendPixel, resampleBilinear } from './bilinear_sampling.js';
 import type { Rect, RgbaImage } from './rgba_image.js';
 
 const f = Math.fround;
 
 /** Per-axis sample positions: lower index, upper index and float32 fraction. */
-function axis(size: number, out: number): { lo: Int32Array; hi: Int32Array; frac: Float32Array } {
+function axis(size: number, out: number): AxisSamples {
   const scale = f(size / out);
   const lo = new Int32Array(out);
   const hi = new Int32Array(out);
@@ -34,39 +35,35 @@ function axis(size: number, out: number): { lo: Int32Array; hi: Int32Array; frac
   return { lo, hi, frac };
 }
 
+/** Forms the four corner weights in float32, accumulates the corners in that order and truncates. */
+const blend: BlendPixel = (s, p00, p01, p10, p11, dx, dy, out, o) => {
+  const nx = f(1 - dx);
+  const ny = f(1 - dy);
+  const w00 = f(ny * nx);
+  const w01 = f(ny * dx);
+  const w10 = f(dy * nx);
+  const w11 = f(dy * dx);
+  for (let c = 0; c < 4; c++) {
+    let v = f(s[p00 + c]! * w00);
+    v = f(v + f(s[p01 + c]! * w01));
+    v = f(v + f(s[p10 + c]! * w10));
+    v = f(v + f(s[p11 + c]! * w11));
+    out[o + c] = Math.trunc(v);
+  }
+};
+
 /**
  * Returns the `roi` of `src` resized to outWidth x outHeight with TFLite's half-pixel-centre
  * bilinear kernel in float32, truncated to uint8 (all four channels).
  */
 export function resizeTflite(src: RgbaImage, roi: Rect, outWidth: number, outHeight: number): RgbaImage {
-  const s = src.data;
-  const stride = src.width * 4;
-  const ax = axis(roi.width, outWidth);
-  const ay = axis(roi.height, outHeight);
-  const out = new Uint8Array(outWidth * outHeight * 4);
-  for (let j = 0; j < outHeight; j++) {
-    const dy = ay.frac[j]!;
-    const r0 = (roi.y + ay.lo[j]!) * stride;
-    const r1 = (roi.y + ay.hi[j]!) * stride;
-    const ny = f(1 - dy);
-    for (let i = 0; i < outWidth; i++) {
-      const dx = ax.frac[i]!;
-      const nx = f(1 - dx);
-      const c0 = (roi.x + ax.lo[i]!) * 4;
-      const c1 = (roi.x + ax.hi[i]!) * 4;
-      const w00 = f(ny * nx);
-      const w01 = f(ny * dx);
-      const w10 = f(dy * nx);
-      const w11 = f(dy * dx);
-      const o = (j * outWidth + i) * 4;
-      for (let c = 0; c < 4; c++) {
-        let v = f(s[r0 + c0 + c]! * w00);
-        v = f(v + f(s[r0 + c1 + c]! * w01));
-        v = f(v + f(s[r1 + c0 + c]! * w10));
-        v = f(v + f(s[r1 + c1 + c]! * w11));
-        out[o + c] = Math.trunc(v);
-      }
-    }
-  }
-  return { width: outWidth, height: outHeight, data: out };
+  return resampleBilinear(
+    src,
+    roi,
+    outWidth,
+    outHeight,
+    axis(roi.width, outWidth),
+    axis(roi.height, outHeight),
+    blend,
+  );
 }
