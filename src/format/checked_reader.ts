@@ -307,3 +307,8 @@ export class Table {
     return out;
   }
 }
+
+/** Sets `obj[key]` to `value` when the field was present (value not undefined), as optional IR fields are stored. Never throws. */
+export function setOptional<T, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) obj[key] = value;
+}

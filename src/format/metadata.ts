@@ -12,7 +12,7 @@
  */
 import { Builder } from 'flatbuffers';
 import { ModelFormatError } from '../errors.js';
-import { FlatBufferBytes, Table } from './checked_reader.js';
+import { FlatBufferBytes, Table, setOptional } from './checked_reader.js';
 import { alignedByteVector, float32Vector, int32Vector, offsetVector } from './model_writer.js';
 
 /** FlatBuffer file identifier of TFLite Metadata. */
@@ -216,18 +216,14 @@ function readList<T>(t: Table, id: number, name: string, read: (t: Table) => T):
   return t.tables(id, name)?.map(read);
 }
 
-function setOpt<T, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): void {
-  if (value !== undefined) obj[key] = value;
-}
-
 // ---- AssociatedFile { name, description, type:byte, locale, version } ----
 
 function readAssociatedFile(t: Table): AssociatedFile {
   const f: AssociatedFile = { type: enumName(ASSOCIATED_FILE_TYPES, t.i8(2, 'type')) };
-  setOpt(f, 'name', t.string(0, 'name'));
-  setOpt(f, 'description', t.string(1, 'description'));
-  setOpt(f, 'locale', t.string(3, 'locale'));
-  setOpt(f, 'version', t.string(4, 'version'));
+  setOptional(f, 'name', t.string(0, 'name'));
+  setOptional(f, 'description', t.string(1, 'description'));
+  setOptional(f, 'locale', t.string(3, 'locale'));
+  setOptional(f, 'version', t.string(4, 'version'));
   return f;
 }
 
@@ -276,7 +272,7 @@ function readContentProperties(type: number, table: Table | undefined, path: str
         boxType: enumName(BOUNDING_BOX_TYPES, t.i8(1, 'type')),
         coordinateType: enumName(COORDINATE_TYPES, t.i8(2, 'coordinate_type')),
       };
-      setOpt(p, 'index', t.numbers(0, 'index', 'u32'));
+      setOptional(p, 'index', t.numbers(0, 'index', 'u32'));
       return p;
     }
     case 4:
@@ -372,8 +368,8 @@ function readProcessUnitOptions(type: number, table: Table | undefined, path: st
     case 1: {
       // NormalizationOptions { mean:[float], std:[float] }
       const o: ProcessUnitOptions = { type: 'NormalizationOptions' };
-      setOpt(o, 'mean', t.numbers(0, 'mean', 'f32'));
-      setOpt(o, 'std', t.numbers(1, 'std', 'f32'));
+      setOptional(o, 'mean', t.numbers(0, 'mean', 'f32'));
+      setOptional(o, 'std', t.numbers(1, 'std', 'f32'));
       return o;
     }
     case 2:
@@ -387,19 +383,19 @@ function readProcessUnitOptions(type: number, table: Table | undefined, path: st
       return { type: 'ScoreThresholdingOptions', globalScoreThreshold: t.f32(0, 'global_score_threshold') };
     case 4: {
       const o: ProcessUnitOptions = { type: 'BertTokenizerOptions' };
-      setOpt(o, 'vocabFile', readList(t, 0, 'vocab_file', readAssociatedFile));
+      setOptional(o, 'vocabFile', readList(t, 0, 'vocab_file', readAssociatedFile));
       return o;
     }
     case 5: {
       const o: ProcessUnitOptions = { type: 'SentencePieceTokenizerOptions' };
-      setOpt(o, 'sentencePieceModel', readList(t, 0, 'sentencePiece_model', readAssociatedFile));
-      setOpt(o, 'vocabFile', readList(t, 1, 'vocab_file', readAssociatedFile));
+      setOptional(o, 'sentencePieceModel', readList(t, 0, 'sentencePiece_model', readAssociatedFile));
+      setOptional(o, 'vocabFile', readList(t, 1, 'vocab_file', readAssociatedFile));
       return o;
     }
     case 6: {
       const o: ProcessUnitOptions = { type: 'RegexTokenizerOptions' };
-      setOpt(o, 'delimRegexPattern', t.string(0, 'delim_regex_pattern'));
-      setOpt(o, 'vocabFile', readList(t, 1, 'vocab_file', readAssociatedFile));
+      setOptional(o, 'delimRegexPattern', t.string(0, 'delim_regex_pattern'));
+      setOptional(o, 'vocabFile', readList(t, 1, 'vocab_file', readAssociatedFile));
       return o;
     }
     default:
@@ -474,8 +470,8 @@ function writeProcessUnit(b: Builder, u: ProcessUnit): Offset {
 
 function readStats(t: Table): Stats {
   const s: Stats = {};
-  setOpt(s, 'max', t.numbers(0, 'max', 'f32'));
-  setOpt(s, 'min', t.numbers(1, 'min', 'f32'));
+  setOptional(s, 'max', t.numbers(0, 'max', 'f32'));
+  setOptional(s, 'min', t.numbers(1, 'min', 'f32'));
   return s;
 }
 
@@ -490,8 +486,8 @@ function writeStats(b: Builder, s: Stats): Offset {
 
 function readTensorGroup(t: Table): TensorGroup {
   const g: TensorGroup = {};
-  setOpt(g, 'name', t.string(0, 'name'));
-  setOpt(g, 'tensorNames', t.strings(1, 'tensor_names'));
+  setOptional(g, 'name', t.string(0, 'name'));
+  setOptional(g, 'tensorNames', t.strings(1, 'tensor_names'));
   return g;
 }
 
@@ -508,15 +504,15 @@ function writeTensorGroup(b: Builder, g: TensorGroup): Offset {
 
 function readTensorMetadata(t: Table): TensorMetadata {
   const m: TensorMetadata = {};
-  setOpt(m, 'name', t.string(0, 'name'));
-  setOpt(m, 'description', t.string(1, 'description'));
-  setOpt(m, 'dimensionNames', t.strings(2, 'dimension_names'));
+  setOptional(m, 'name', t.string(0, 'name'));
+  setOptional(m, 'description', t.string(1, 'description'));
+  setOptional(m, 'dimensionNames', t.strings(2, 'dimension_names'));
   const content = t.table(3, 'content');
   if (content) m.content = readContent(content);
-  setOpt(m, 'processUnits', readList(t, 4, 'process_units', readProcessUnit));
+  setOptional(m, 'processUnits', readList(t, 4, 'process_units', readProcessUnit));
   const stats = t.table(5, 'stats');
   if (stats) m.stats = readStats(stats);
-  setOpt(m, 'associatedFiles', readList(t, 6, 'associated_files', readAssociatedFile));
+  setOptional(m, 'associatedFiles', readList(t, 6, 'associated_files', readAssociatedFile));
   return m;
 }
 
@@ -543,8 +539,8 @@ function writeTensorMetadata(b: Builder, m: TensorMetadata): Offset {
 
 function readCustomMetadata(t: Table): CustomMetadata {
   const c: CustomMetadata = {};
-  setOpt(c, 'name', t.string(0, 'name'));
-  setOpt(c, 'data', t.bytes(1, 'data'));
+  setOptional(c, 'name', t.string(0, 'name'));
+  setOptional(c, 'data', t.bytes(1, 'data'));
   return c;
 }
 
@@ -561,16 +557,16 @@ function writeCustomMetadata(b: Builder, c: CustomMetadata): Offset {
 
 function readSubGraphMetadata(t: Table): SubGraphMetadata {
   const s: SubGraphMetadata = {};
-  setOpt(s, 'name', t.string(0, 'name'));
-  setOpt(s, 'description', t.string(1, 'description'));
-  setOpt(s, 'inputTensorMetadata', readList(t, 2, 'input_tensor_metadata', readTensorMetadata));
-  setOpt(s, 'outputTensorMetadata', readList(t, 3, 'output_tensor_metadata', readTensorMetadata));
-  setOpt(s, 'associatedFiles', readList(t, 4, 'associated_files', readAssociatedFile));
-  setOpt(s, 'inputProcessUnits', readList(t, 5, 'input_process_units', readProcessUnit));
-  setOpt(s, 'outputProcessUnits', readList(t, 6, 'output_process_units', readProcessUnit));
-  setOpt(s, 'inputTensorGroups', readList(t, 7, 'input_tensor_groups', readTensorGroup));
-  setOpt(s, 'outputTensorGroups', readList(t, 8, 'output_tensor_groups', readTensorGroup));
-  setOpt(s, 'customMetadata', readList(t, 9, 'custom_metadata', readCustomMetadata));
+  setOptional(s, 'name', t.string(0, 'name'));
+  setOptional(s, 'description', t.string(1, 'description'));
+  setOptional(s, 'inputTensorMetadata', readList(t, 2, 'input_tensor_metadata', readTensorMetadata));
+  setOptional(s, 'outputTensorMetadata', readList(t, 3, 'output_tensor_metadata', readTensorMetadata));
+  setOptional(s, 'associatedFiles', readList(t, 4, 'associated_files', readAssociatedFile));
+  setOptional(s, 'inputProcessUnits', readList(t, 5, 'input_process_units', readProcessUnit));
+  setOptional(s, 'outputProcessUnits', readList(t, 6, 'output_process_units', readProcessUnit));
+  setOptional(s, 'inputTensorGroups', readList(t, 7, 'input_tensor_groups', readTensorGroup));
+  setOptional(s, 'outputTensorGroups', readList(t, 8, 'output_tensor_groups', readTensorGroup));
+  setOptional(s, 'customMetadata', readList(t, 9, 'custom_metadata', readCustomMetadata));
   return s;
 }
 
@@ -601,14 +597,14 @@ function writeSubGraphMetadata(b: Builder, s: SubGraphMetadata): Offset {
 export function readMetadata(bytes: Uint8Array, path = 'TFLITE_METADATA'): ModelMetadata {
   const t = new FlatBufferBytes(bytes).root(METADATA_FILE_IDENTIFIER, path);
   const m: ModelMetadata = {};
-  setOpt(m, 'name', t.string(0, 'name'));
-  setOpt(m, 'description', t.string(1, 'description'));
-  setOpt(m, 'version', t.string(2, 'version'));
-  setOpt(m, 'subgraphMetadata', readList(t, 3, 'subgraph_metadata', readSubGraphMetadata));
-  setOpt(m, 'author', t.string(4, 'author'));
-  setOpt(m, 'license', t.string(5, 'license'));
-  setOpt(m, 'associatedFiles', readList(t, 6, 'associated_files', readAssociatedFile));
-  setOpt(m, 'minParserVersion', t.string(7, 'min_parser_version'));
+  setOptional(m, 'name', t.string(0, 'name'));
+  setOptional(m, 'description', t.string(1, 'description'));
+  setOptional(m, 'version', t.string(2, 'version'));
+  setOptional(m, 'subgraphMetadata', readList(t, 3, 'subgraph_metadata', readSubGraphMetadata));
+  setOptional(m, 'author', t.string(4, 'author'));
+  setOptional(m, 'license', t.string(5, 'license'));
+  setOptional(m, 'associatedFiles', readList(t, 6, 'associated_files', readAssociatedFile));
+  setOptional(m, 'minParserVersion', t.string(7, 'min_parser_version'));
   return m;
 }
 

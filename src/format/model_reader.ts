@@ -21,7 +21,7 @@ import type {
   TensorMap,
 } from '../ir/model.js';
 import { readAssociatedFiles } from './associated_files.js';
-import { FlatBufferBytes, type Table } from './checked_reader.js';
+import { FlatBufferBytes, type Table, setOptional } from './checked_reader.js';
 
 /** The FlatBuffer file identifier of TFLite models. */
 export const TFLITE_FILE_IDENTIFIER = 'TFL3';
@@ -31,6 +31,26 @@ export const TFLITE_FILE_IDENTIFIER = 'TFL3';
  * without graph-level checks (see loadModel). Throws ModelFormatError for a malformed file.
  */
 export function readModel(bytes: Uint8Array): Model {
+  const { model, extent } = readFlatBuffer(bytes);
+  // Whatever follows the FlatBuffer (and any external >2 GB buffer data) may be the zip of
+  // associated files that TFLite Metadata appends.
+  let end = extent;
+  for (const b of model.buffers) if (b.offset > 1n) end = Math.max(end, Number(b.offset + b.size));
+  setOptional(model, 'associatedFiles', readAssociatedFiles(bytes, end));
+  return model;
+}
+
+/**
+ * Returns the number of bytes the FlatBuffer itself occupies at the start of `bytes`
+ * (everything a full read touched), so callers can find data appended after it. Throws
+ * ModelFormatError for a malformed file.
+ */
+export function flatBufferExtent(bytes: Uint8Array): number {
+  return readFlatBuffer(bytes).extent;
+}
+
+/** Reads the whole FlatBuffer (every object, so `extent` is the highest byte used). */
+function readFlatBuffer(bytes: Uint8Array): { model: Model; extent: number } {
   const fb = new FlatBufferBytes(bytes);
   const root = fb.root(TFLITE_FILE_IDENTIFIER, '');
   const model: Model = {
@@ -39,39 +59,11 @@ export function readModel(bytes: Uint8Array): Model {
     subgraphs: (root.tables(2, 'subgraphs') ?? []).map(readSubgraph),
     buffers: (root.tables(4, 'buffers') ?? []).map((t) => readBuffer(t, bytes)),
   };
-  const description = root.string(3, 'description');
-  if (description !== undefined) model.description = description;
-  const metadataBuffer = root.numbers(5, 'metadata_buffer', 'i32');
-  if (metadataBuffer) model.metadataBuffer = metadataBuffer;
-  const metadata = root.tables(6, 'metadata');
-  if (metadata) model.metadata = metadata.map(readMetadataEntry);
-  const signatures = root.tables(7, 'signature_defs');
-  if (signatures) model.signatureDefs = signatures.map(readSignatureDef);
-  // Whatever follows the FlatBuffer (and any external >2 GB buffer data) may be the zip of
-  // associated files that TFLite Metadata appends.
-  let end = fb.extent;
-  for (const b of model.buffers) if (b.offset > 1n) end = Math.max(end, Number(b.offset + b.size));
-  const files = readAssociatedFiles(bytes, end);
-  if (files) model.associatedFiles = files;
-  return model;
-}
-
-/**
- * Returns the number of bytes the FlatBuffer itself occupies at the start of `bytes`
- * (everything a full read touched), so callers can find data appended after it.
- */
-export function flatBufferExtent(bytes: Uint8Array): number {
-  const fb = new FlatBufferBytes(bytes);
-  const root = fb.root(TFLITE_FILE_IDENTIFIER, '');
-  // Touch every object: a full read records the highest byte used.
-  root.tables(1, 'operator_codes')?.forEach(readOperatorCode);
-  root.tables(2, 'subgraphs')?.forEach(readSubgraph);
-  root.tables(4, 'buffers')?.forEach((t) => readBuffer(t, bytes));
-  root.string(3, 'description');
-  root.numbers(5, 'metadata_buffer', 'i32');
-  root.tables(6, 'metadata')?.forEach(readMetadataEntry);
-  root.tables(7, 'signature_defs')?.forEach(readSignatureDef);
-  return fb.extent;
+  setOptional(model, 'description', root.string(3, 'description'));
+  setOptional(model, 'metadataBuffer', root.numbers(5, 'metadata_buffer', 'i32'));
+  setOptional(model, 'metadata', root.tables(6, 'metadata')?.map(readMetadataEntry));
+  setOptional(model, 'signatureDefs', root.tables(7, 'signature_defs')?.map(readSignatureDef));
+  return { model, extent: fb.extent };
 }
 
 function readOperatorCode(t: Table): OperatorCode {
@@ -90,8 +82,7 @@ function readOperatorCode(t: Table): OperatorCode {
       `is ${deprecated} but builtin_code ${builtin} needs the placeholder ${PLACEHOLDER_FOR_GREATER_OP_CODES}`,
     );
   }
-  const custom = t.string(1, 'custom_code');
-  if (custom !== undefined) code.customCode = custom;
+  setOptional(code, 'customCode', t.string(1, 'custom_code'));
   return code;
 }
 
@@ -102,8 +93,7 @@ function readSubgraph(t: Table): Subgraph {
     outputs: t.numbers(2, 'outputs', 'i32') ?? [],
     operators: (t.tables(3, 'operators') ?? []).map(readOperator),
   };
-  const name = t.string(4, 'name');
-  if (name !== undefined) sg.name = name;
+  setOptional(sg, 'name', t.string(4, 'name'));
   return sg;
 }
 
@@ -122,40 +112,34 @@ function readTensor(t: Table): Tensor {
   if (q) tensor.quantization = readQuantization(q);
   const sp = t.table(6, 'sparsity');
   if (sp) tensor.sparsity = readSparsity(sp);
-  const sig = t.numbers(7, 'shape_signature', 'i32');
-  if (sig) tensor.shapeSignature = sig;
-  const variants = t.tables(9, 'variant_tensors');
-  if (variants) {
-    tensor.variantTensors = variants.map((v) => {
+  setOptional(tensor, 'shapeSignature', t.numbers(7, 'shape_signature', 'i32'));
+  setOptional(
+    tensor,
+    'variantTensors',
+    t.tables(9, 'variant_tensors')?.map((v) => {
       const vt: { shape?: number[]; type: number; hasRank: boolean } = {
         type: v.i8(1, 'type'),
         hasRank: v.bool(2, 'has_rank'),
       };
-      const s = v.numbers(0, 'shape', 'i32');
-      if (s) vt.shape = s;
+      setOptional(vt, 'shape', v.numbers(0, 'shape', 'i32'));
       return vt;
-    });
-  }
+    }),
+  );
   return tensor;
 }
 
 function readQuantization(t: Table): Quantization {
   const q: Quantization = { quantizedDimension: t.i32(6, 'quantized_dimension') };
-  const min = t.numbers(0, 'min', 'f32');
-  if (min) q.min = min;
-  const max = t.numbers(1, 'max', 'f32');
-  if (max) q.max = max;
-  const scale = t.numbers(2, 'scale', 'f32');
-  if (scale) q.scale = scale;
-  const zp = t.numbers(3, 'zero_point', 'i64');
-  if (zp) q.zeroPoint = zp;
+  setOptional(q, 'min', t.numbers(0, 'min', 'f32'));
+  setOptional(q, 'max', t.numbers(1, 'max', 'f32'));
+  setOptional(q, 'scale', t.numbers(2, 'scale', 'f32'));
+  setOptional(q, 'zeroPoint', t.numbers(3, 'zero_point', 'i64'));
   const detailsType = t.u8(4, 'details_type');
   if (detailsType !== 0) {
     const d = t.table(5, 'details');
     q.details = { type: detailsType };
     // CustomQuantization { custom:[ubyte] }
-    const custom = detailsType === 1 && d ? d.bytes(0, 'custom') : undefined;
-    if (custom) q.details.custom = custom;
+    if (detailsType === 1 && d) setOptional(q.details, 'custom', d.bytes(0, 'custom'));
   }
   return q;
 }
@@ -177,21 +161,18 @@ function readIndexVector(
 
 function readSparsity(t: Table): Sparsity {
   const s: Sparsity = {};
-  const order = t.numbers(0, 'traversal_order', 'i32');
-  if (order) s.traversalOrder = order;
-  const blockMap = t.numbers(1, 'block_map', 'i32');
-  if (blockMap) s.blockMap = blockMap;
-  const dims = t.tables(2, 'dim_metadata');
-  if (dims) {
-    s.dimMetadata = dims.map((d) => {
+  setOptional(s, 'traversalOrder', t.numbers(0, 'traversal_order', 'i32'));
+  setOptional(s, 'blockMap', t.numbers(1, 'block_map', 'i32'));
+  setOptional(
+    s,
+    'dimMetadata',
+    t.tables(2, 'dim_metadata')?.map((d) => {
       const dm: DimensionMetadata = { format: d.i8(0, 'format'), denseSize: d.i32(1, 'dense_size') };
-      const seg = readIndexVector(d, 2, 'array_segments');
-      if (seg) dm.arraySegments = seg;
-      const idx = readIndexVector(d, 4, 'array_indices');
-      if (idx) dm.arrayIndices = idx;
+      setOptional(dm, 'arraySegments', readIndexVector(d, 2, 'array_segments'));
+      setOptional(dm, 'arrayIndices', readIndexVector(d, 4, 'array_indices'));
       return dm;
-    });
-  }
+    }),
+  );
   return s;
 }
 
@@ -253,12 +234,13 @@ function readOperator(t: Table): Operator {
       throw new ModelFormatError(t.sub('builtin_options'), `type ${optType} is set but the table is missing`);
     op.builtinOptions = readOptionsTable(ot, optType);
   }
-  const custom = t.bytes(5, 'custom_options');
-  if (custom) op.customOptions = custom;
-  const mutating = t.numbers(7, 'mutating_variable_inputs', 'bool');
-  if (mutating) op.mutatingVariableInputs = mutating.map((b) => b !== 0);
-  const intermediates = t.numbers(8, 'intermediates', 'i32');
-  if (intermediates) op.intermediates = intermediates;
+  setOptional(op, 'customOptions', t.bytes(5, 'custom_options'));
+  setOptional(
+    op,
+    'mutatingVariableInputs',
+    t.numbers(7, 'mutating_variable_inputs', 'bool')?.map((b) => b !== 0),
+  );
+  setOptional(op, 'intermediates', t.numbers(8, 'intermediates', 'i32'));
   const opt2 = t.u8(11, 'builtin_options_2_type');
   if (opt2 !== 0) op.builtinOptions2Type = opt2;
   return op;
