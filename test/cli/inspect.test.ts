@@ -11,7 +11,7 @@ import { run } from '../../src/cli/main.js';
 import { writeModel } from '../../src/format/model_writer.js';
 import { HAVE_FIXTURES, allFixtureModels, fixturePath, readFixture } from '../support/fixtures.js';
 import { buildMobileNetV1 } from '../format/helpers/mobilenet.js';
-import { ModelBuilder } from '../format/helpers/model_builder.js';
+import { ModelBuilder } from '../../src/ir/model_builder.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tflite-ts-inspect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -197,18 +197,20 @@ describe('inspect on models built with the writer', () => {
 
   it('shows -1 for dynamic dimensions and summarizes per-axis quantization', async () => {
     const b = new ModelBuilder();
-    const x = b.tensor('x', [1, 4], { shapeSignature: [-1, 4] });
-    const q = b.tensor('q', [32, 3], {
+    const x = b.addTensor({ name: 'x', shape: [1, 4], dtype: 'float32', shapeSignature: [-1, 4] });
+    const q = b.addTensor({
+      name: 'q',
+      shape: [32, 3],
       dtype: 'int8',
-      quantization: {
+      quant: {
         scale: Array.from({ length: 32 }, (_, i) => (i + 1) / 64),
         zeroPoint: new Array(32).fill(0),
-        quantizedDimension: 0,
+        axis: 0,
       },
     });
-    const y = b.tensor('y', [1, 4], { shapeSignature: [-1, 4] });
-    b.op('RELU', [x], [y]);
-    const path = writeTemp('dynamic.tflite', writeModel(b.build([x, q], [y])));
+    const y = b.addTensor({ name: 'y', shape: [1, 4], dtype: 'float32', shapeSignature: [-1, 4] });
+    b.addOp({ op: 'RELU', inputs: [x], outputs: [y] });
+    const path = writeTemp('dynamic.tflite', writeModel(b.setIO([x, q], [y]).build()));
     const { code, stdout } = await cli('inspect', path, '--json');
     expect(code).toBe(0);
     const r = JSON.parse(stdout) as InspectReport;

@@ -16,7 +16,8 @@ import {
 import { readModel } from '../../src/format/model_reader.js';
 import { writeModel } from '../../src/format/model_writer.js';
 import { HAVE_FIXTURES, fixturePath, readFixture } from '../support/fixtures.js';
-import { ModelBuilder } from './helpers/model_builder.js';
+import { ModelBuilder } from '../../src/ir/model_builder.js';
+import { f32 } from './helpers/tensor_specs.js';
 
 const enc = new TextEncoder();
 
@@ -226,10 +227,10 @@ describe('TFLite Metadata reader and writer', () => {
 
   it('attaches metadata and files to a model and reads them back', () => {
     const b = new ModelBuilder();
-    const input = b.tensor('x', [1, 4]);
-    const out = b.tensor('y', [1, 4]);
-    b.op('RELU', [input], [out]);
-    const model = b.build([input], [out]);
+    const input = b.addTensor(f32('x', [1, 4]));
+    const out = b.addTensor(f32('y', [1, 4]));
+    b.addOp({ op: 'RELU', inputs: [input], outputs: [out] });
+    const model = b.setIO([input], [out]).build();
     const meta: ModelMetadata = {
       name: 'tiny',
       subgraphMetadata: [

@@ -5,7 +5,8 @@ import { makeOptions } from '../../src/ir/builtin_options.js';
 import { computeModelStats, operatorMacs } from '../../src/ir/model_stats.js';
 import { HAVE_FIXTURES, readFixture } from '../support/fixtures.js';
 import { buildMobileNetV1 } from './helpers/mobilenet.js';
-import { ModelBuilder } from './helpers/model_builder.js';
+import { ModelBuilder } from '../../src/ir/model_builder.js';
+import { f32, patternWeights } from './helpers/tensor_specs.js';
 
 describe('multiply-accumulate counts', () => {
   it('MobileNet v1 1.0/224 built with the writer counts within 3% of the published 569 million', () => {
@@ -28,45 +29,61 @@ describe('multiply-accumulate counts', () => {
 
   it('counts each op kind by its formula', () => {
     const b = new ModelBuilder();
-    const x = b.tensor('x', [2, 8, 8, 3]);
-    const c = b.tensor('conv', [2, 4, 4, 5]);
-    b.op(
-      'CONV_2D',
-      [x, b.weights('w', [5, 3, 3, 3]), -1],
-      [c],
-      makeOptions('Conv2DOptions', { strideW: 2, strideH: 2 }),
-    );
-    const d = b.tensor('dw', [2, 4, 4, 10]);
-    b.op(
-      'DEPTHWISE_CONV_2D',
-      [c, b.weights('dww', [1, 3, 3, 10]), -1],
-      [d],
-      makeOptions('DepthwiseConv2DOptions', { depthMultiplier: 2, strideW: 1, strideH: 1 }),
-    );
-    const flat = b.tensor('flat', [2, 160]);
-    b.op('RESHAPE', [d], [flat]);
-    const fc = b.tensor('fc', [2, 7]);
-    b.op('FULLY_CONNECTED', [flat, b.weights('fcw', [7, 160]), -1], [fc]);
-    const m = b.tensor('m', [3, 4, 6]);
-    const n = b.tensor('n', [3, 6, 5]);
-    const mm = b.tensor('mm', [3, 4, 5]);
-    b.op('BATCH_MATMUL', [m, n], [mm], makeOptions('BatchMatMulOptions', {}));
-    const mt = b.tensor('mt', [3, 6, 4]);
-    const mm2 = b.tensor('mm2', [3, 4, 5]);
-    b.op('BATCH_MATMUL', [mt, n], [mm2], makeOptions('BatchMatMulOptions', { adjX: true }));
-    const shape = b.tensor('oshape', [4], {
-      dtype: 'int32',
-      data: new Uint8Array(new Int32Array([1, 8, 8, 4]).buffer),
+    const x = b.addTensor(f32('x', [2, 8, 8, 3]));
+    const c = b.addTensor(f32('conv', [2, 4, 4, 5]));
+    b.addOp({
+      op: 'CONV_2D',
+      inputs: [x, b.addTensor(patternWeights('w', [5, 3, 3, 3])), -1],
+      outputs: [c],
+      options: makeOptions('Conv2DOptions', { strideW: 2, strideH: 2 }),
     });
-    const tin = b.tensor('tin', [1, 4, 4, 6]);
-    const tc = b.tensor('tc', [1, 8, 8, 4]);
-    b.op(
-      'TRANSPOSE_CONV',
-      [shape, b.weights('tw', [4, 3, 3, 6]), tin],
-      [tc],
-      makeOptions('TransposeConvOptions', { strideW: 2, strideH: 2 }),
-    );
-    const model = b.build([x, m, n, mt, tin], [fc, mm, mm2, tc]);
+    const d = b.addTensor(f32('dw', [2, 4, 4, 10]));
+    b.addOp({
+      op: 'DEPTHWISE_CONV_2D',
+      inputs: [c, b.addTensor(patternWeights('dww', [1, 3, 3, 10])), -1],
+      outputs: [d],
+      options: makeOptions('DepthwiseConv2DOptions', { depthMultiplier: 2, strideW: 1, strideH: 1 }),
+    });
+    const flat = b.addTensor(f32('flat', [2, 160]));
+    b.addOp({ op: 'RESHAPE', inputs: [d], outputs: [flat] });
+    const fc = b.addTensor(f32('fc', [2, 7]));
+    b.addOp({
+      op: 'FULLY_CONNECTED',
+      inputs: [flat, b.addTensor(patternWeights('fcw', [7, 160])), -1],
+      outputs: [fc],
+    });
+    const m = b.addTensor(f32('m', [3, 4, 6]));
+    const n = b.addTensor(f32('n', [3, 6, 5]));
+    const mm = b.addTensor(f32('mm', [3, 4, 5]));
+    b.addOp({
+      op: 'BATCH_MATMUL',
+      inputs: [m, n],
+      outputs: [mm],
+      options: makeOptions('BatchMatMulOptions', {}),
+    });
+    const mt = b.addTensor(f32('mt', [3, 6, 4]));
+    const mm2 = b.addTensor(f32('mm2', [3, 4, 5]));
+    b.addOp({
+      op: 'BATCH_MATMUL',
+      inputs: [mt, n],
+      outputs: [mm2],
+      options: makeOptions('BatchMatMulOptions', { adjX: true }),
+    });
+    const shape = b.addTensor({
+      name: 'oshape',
+      shape: [4],
+      dtype: 'int32',
+      data: new Int32Array([1, 8, 8, 4]),
+    });
+    const tin = b.addTensor(f32('tin', [1, 4, 4, 6]));
+    const tc = b.addTensor(f32('tc', [1, 8, 8, 4]));
+    b.addOp({
+      op: 'TRANSPOSE_CONV',
+      inputs: [shape, b.addTensor(patternWeights('tw', [4, 3, 3, 6])), tin],
+      outputs: [tc],
+      options: makeOptions('TransposeConvOptions', { strideW: 2, strideH: 2 }),
+    });
+    const model = b.setIO([x, m, n, mt, tin], [fc, mm, mm2, tc]).build();
     const sg = model.subgraphs[0]!;
     const macs = sg.operators.map((op) => operatorMacs(model, sg, op));
     expect(macs).toEqual([

@@ -6,24 +6,25 @@ import { verifyModel } from '../../src/format/verifier.js';
 import { Activation, Padding, makeOptions } from '../../src/ir/builtin_options.js';
 import type { Model } from '../../src/ir/model.js';
 import { HAVE_FIXTURES, allFixtureModels, readFixture } from '../support/fixtures.js';
-import { ModelBuilder } from './helpers/model_builder.js';
+import { ModelBuilder } from '../../src/ir/model_builder.js';
+import { f32, patternWeights } from './helpers/tensor_specs.js';
 
 /** input -> CONV_2D -> RELU -> output, with constant weights and bias. */
 function smallModel(): Model {
   const b = new ModelBuilder();
-  const input = b.tensor('input', [1, 4, 4, 2]);
-  const w = b.weights('w', [3, 1, 1, 2]);
-  const bias = b.weights('bias', [3]);
-  const conv = b.tensor('conv', [1, 4, 4, 3]);
-  b.op(
-    'CONV_2D',
-    [input, w, bias],
-    [conv],
-    makeOptions('Conv2DOptions', { padding: Padding.SAME, strideW: 1, strideH: 1 }),
-  );
-  const out = b.tensor('out', [1, 4, 4, 3]);
-  b.op('RELU', [conv], [out]);
-  return b.build([input], [out]);
+  const input = b.addTensor(f32('input', [1, 4, 4, 2]));
+  const w = b.addTensor(patternWeights('w', [3, 1, 1, 2]));
+  const bias = b.addTensor(patternWeights('bias', [3]));
+  const conv = b.addTensor(f32('conv', [1, 4, 4, 3]));
+  b.addOp({
+    op: 'CONV_2D',
+    inputs: [input, w, bias],
+    outputs: [conv],
+    options: makeOptions('Conv2DOptions', { padding: Padding.SAME, strideW: 1, strideH: 1 }),
+  });
+  const out = b.addTensor(f32('out', [1, 4, 4, 3]));
+  b.addOp({ op: 'RELU', inputs: [conv], outputs: [out] });
+  return b.setIO([input], [out]).build();
 }
 
 /** Writes the model with the real writer and loads the bytes back: the error a user would see. */
@@ -76,13 +77,13 @@ describe('verifyModel', () => {
 
   it('rejects a cycle (an input produced by a later operator)', () => {
     const b = new ModelBuilder();
-    const input = b.tensor('input', [1, 4]);
-    const a = b.tensor('a', [1, 4]);
-    const c = b.tensor('c', [1, 4]);
+    const input = b.addTensor(f32('input', [1, 4]));
+    const a = b.addTensor(f32('a', [1, 4]));
+    const c = b.addTensor(f32('c', [1, 4]));
     const add = makeOptions('AddOptions', { fusedActivationFunction: Activation.NONE });
-    b.op('ADD', [input, c], [a], add); // reads c, produced by the next op
-    b.op('ADD', [a, input], [c], add); // reads a: a cycle a -> c -> a
-    const e = errorOf(() => loadBuilt(b.build([input], [c])));
+    b.addOp({ op: 'ADD', inputs: [input, c], outputs: [a], options: add }); // reads c, produced by the next op
+    b.addOp({ op: 'ADD', inputs: [a, input], outputs: [c], options: add }); // reads a: a cycle a -> c -> a
+    const e = errorOf(() => loadBuilt(b.setIO([input], [c]).build()));
     expect(e).toBeInstanceOf(ModelFormatError);
     expect(e.message).toMatch(
       /operators\[0\]\.inputs\[1\]: tensor 2 \("c"\) is produced by a later operator \(operators\[1\]\): the graph has a cycle/,
