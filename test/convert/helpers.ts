@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConvertOptions, type ConvertResult, convert } from '../../src/convert/index.js';
 import { Interpreter } from '../../src/runtime/interpreter.js';
 import { type PeerRuntime, runPeer } from '../support/peers.js';
+import { rng } from '../support/rng.js';
 
 /** Tolerance of the parity tests: |a - b| <= RTOL * max(|a|, |b|) + ATOL per element. */
 export const RTOL = 1e-4;
@@ -18,15 +19,9 @@ export const ATOL = 1e-5;
 let seed = 1;
 /** Deterministic pseudo-random floats in [lo, hi) (mulberry32). */
 export function randomFloats(n: number, lo = -1, hi = 1, s = seed++): Float32Array {
-  let a = s >>> 0;
+  const r = rng(s);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
+  for (let i = 0; i < n; i++) out[i] = lo + r() * (hi - lo);
   return out;
 }
 

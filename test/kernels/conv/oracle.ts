@@ -6,17 +6,7 @@
  * via frexp). Nothing here imports from src/kernels.
  */
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../support/rng.js';
 
 /** Returns n floats uniform in [lo, hi), rounded to float32. */
 export function randomFloats(next: () => number, n: number, lo = -1, hi = 1): Float32Array {

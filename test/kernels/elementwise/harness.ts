@@ -3,49 +3,14 @@
  * independent single-op cases (ModelBuilder), run them in our Interpreter, and run the same
  * model file in Google's runtimes (LiteRT.js, tfjs-tflite) through test/support/peers.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeModel } from '../../../src/format/model_writer.js';
 import type { DType, TypedArray } from '../../../src/ir/dtype.js';
 import type { Model } from '../../../src/ir/model.js';
-import { ModelBuilder, type TensorSpec } from '../../../src/ir/model_builder.js';
+import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
+import { type OpCase, buildModel, writeTemp } from '../../support/op_models.js';
 import { type PeerResult, type PeerRuntime, runPeer } from '../../support/peers.js';
 
-/** One op of a test model. Inputs without `data` become model inputs (fed by name). */
-export interface OpCase {
-  op: string;
-  version?: number;
-  inputs: readonly TensorSpec[];
-  outputs: readonly TensorSpec[];
-  options?: Record<string, unknown>;
-}
-
-/** Returns a model holding the cases side by side (each with its own tensors). */
-export function buildModel(cases: readonly OpCase[]): Model {
-  const b = new ModelBuilder();
-  const ins: number[] = [];
-  const outs: number[] = [];
-  for (const c of cases) {
-    const i = c.inputs.map((s) => {
-      const t = b.addTensor(s);
-      if (!s.data) ins.push(t);
-      return t;
-    });
-    const o = c.outputs.map((s) => b.addTensor(s));
-    outs.push(...o);
-    b.addOp({
-      op: c.op,
-      version: c.version ?? 1,
-      inputs: i,
-      outputs: o,
-      ...(c.options ? { options: c.options } : {}),
-    });
-  }
-  b.setIO(ins, outs);
-  return b.build();
-}
+export { type OpCase, buildModel, writeTemp } from '../../support/op_models.js';
 
 /** An output as our interpreter produced it. */
 export interface RunOutput {
@@ -74,18 +39,8 @@ export function runModel(model: Model, feeds: ReadonlyMap<string, TypedArray | U
 /** Runs a single case; returns its first output's data. */
 export function runCase(c: OpCase, feeds: readonly TypedArray[]): TypedArray {
   const model = buildModel([c]);
-  const names = c.inputs.filter((s) => !s.data).map((s) => s.name);
+  const names = c.inputs.filter((s): s is TensorSpec => s !== null && !s.data).map((s) => s.name);
   return runModel(model, new Map(names.map((n, i) => [n, feeds[i]!])))[0]!.data;
-}
-
-let tmp: string | undefined;
-
-/** Writes a model to a temporary .tflite file; returns its path. */
-export function writeTemp(model: Model, name: string): string {
-  tmp ??= mkdtempSync(join(tmpdir(), 'tflite-ts-ew-'));
-  const path = join(tmp, `${name}.tflite`);
-  writeFileSync(path, writeModel(model));
-  return path;
 }
 
 /** Strips the decorations peers add to tensor names (serving_default_ prefix, :0 suffix). */

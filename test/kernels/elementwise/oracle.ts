@@ -4,18 +4,9 @@
  * (QuantizeMultiplier, SaturatingRoundingDoublingHighMul, RoundingDivideByPOT,
  * MultiplyByQuantizedMultiplier) — none of it shares code with src/kernels.
  */
+import { rng } from '../../support/rng.js';
 
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Returns n float32 values uniform in [lo, hi). */
 export function randomFloats(n: number, seed: number, lo = -4, hi = 4): Float32Array {

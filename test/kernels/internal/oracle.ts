@@ -5,17 +5,7 @@
  * Also a seeded PRNG for reproducible random inputs.
  */
 
-/** mulberry32: a small seeded PRNG returning uint32 values. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { mulberry32 as prng } from '../../support/rng.js';
 
 /** Random int32 from a PRNG, biased toward interesting magnitudes (random bit length). */
 export function randomInt32(next: () => number): number {

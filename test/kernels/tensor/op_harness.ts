@@ -3,50 +3,15 @@
  * independent ops (ModelBuilder), run them in our Interpreter, write them to temporary .tflite
  * files for the peers, and make seeded data of any dtype.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeModel } from '../../../src/format/model_writer.js';
-import type { BuiltinOptions } from '../../../src/ir/builtin_options.js';
 import { type DType, type TypedArray, typedView } from '../../../src/ir/dtype.js';
 import type { Model } from '../../../src/ir/model.js';
-import { ModelBuilder, type TensorSpec } from '../../../src/ir/model_builder.js';
+import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
+import { type OpCase, buildModel } from '../../support/op_models.js';
+import { rng } from '../../support/rng.js';
 
-/** One op of a test model. Inputs with `data` are constants; the others are model inputs. */
-export interface OpCase {
-  op: string;
-  version?: number;
-  inputs: readonly (TensorSpec | null)[];
-  outputs: readonly TensorSpec[];
-  options?: Record<string, unknown> | BuiltinOptions;
-}
-
-/** Builds a model of independent ops; its inputs are every non-constant op input, in order. */
-export function buildModel(ops: readonly OpCase[]): Model {
-  const b = new ModelBuilder();
-  const ins: number[] = [];
-  const outs: number[] = [];
-  for (const c of ops) {
-    const inputs = c.inputs.map((s) => {
-      if (!s) return -1;
-      const i = b.addTensor(s);
-      if (!s.data) ins.push(i);
-      return i;
-    });
-    const outputs = c.outputs.map((s) => b.addTensor(s));
-    outs.push(...outputs);
-    b.addOp({
-      op: c.op,
-      version: c.version ?? 1,
-      inputs,
-      outputs,
-      ...(c.options ? { options: c.options } : {}),
-    });
-  }
-  b.setIO(ins, outs);
-  return b.build();
-}
+export { type OpCase, buildModel, writeTemp } from '../../support/op_models.js';
+export { rng };
 
 /** An output as the interpreter produced it (data copied). */
 export interface RunOutput {
@@ -66,28 +31,6 @@ export function runModel(model: Model, feeds: readonly TypedArray[]): RunOutput[
 /** Runs one op. */
 export function runOp(c: OpCase, feeds: readonly TypedArray[] = []): RunOutput[] {
   return runModel(buildModel([c]), feeds);
-}
-
-let tmp: string | undefined;
-
-/** Writes a model to a temporary .tflite file; returns its path. */
-export function writeTemp(model: Model, name: string): string {
-  tmp ??= mkdtempSync(join(tmpdir(), 'tflite-ts-tensor-'));
-  const path = join(tmp, `${name}.tflite`);
-  writeFileSync(path, writeModel(model));
-  return path;
-}
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Returns the typed array of `dtype` over a fresh buffer of n elements. */
