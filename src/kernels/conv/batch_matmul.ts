@@ -46,8 +46,6 @@ interface BatchMatMulData {
   aHandle: number;
   bHandle: number;
   accHandle: number;
-  lhsZeroPoint: number;
-  rhsZeroPoint: number;
   rq: Requant | null;
 }
 
@@ -102,8 +100,6 @@ export const batchMatMulKernel: Kernel<BatchMatMulData> = {
       aHandle: -1,
       bHandle: -1,
       accHandle: -1,
-      lhsZeroPoint: 0,
-      rhsZeroPoint: 0,
       rq: null,
     };
     if (!quantized) {
@@ -121,8 +117,6 @@ export const batchMatMulKernel: Kernel<BatchMatMulData> = {
     const shifts = new Int32Array(n);
     populatePerChannelMultipliers(lq.scale, [rq.scale], oq.scale, multipliers, shifts);
     const wide = lhs.dtype === 'int16';
-    data.lhsZeroPoint = lq.zeroPoint;
-    data.rhsZeroPoint = rq.zeroPoint;
     data.rq = {
       inputZeroPoint: lq.zeroPoint,
       filterZeroPoint: rq.zeroPoint,
@@ -181,10 +175,12 @@ export const batchMatMulKernel: Kernel<BatchMatMulData> = {
       } else {
         const l = lhs as QuantizedData;
         const r = rhs as QuantizedData;
-        if (d.adjX) transposeOffset(l, lOff, k, m, d.lhsZeroPoint, ia!);
-        else offsetToInt16(l, lOff, m * k, d.lhsZeroPoint, ia!);
-        if (d.adjY) offsetToInt16(r, rOff, n * k, d.rhsZeroPoint, ib!);
-        else transposeOffset(r, rOff, k, n, d.rhsZeroPoint, ib!);
+        // The requantization's input / filter zero points are the LHS / RHS ones.
+        const { inputZeroPoint: lzp, filterZeroPoint: rzp } = d.rq!;
+        if (d.adjX) transposeOffset(l, lOff, k, m, lzp, ia!);
+        else offsetToInt16(l, lOff, m * k, lzp, ia!);
+        if (d.adjY) offsetToInt16(r, rOff, n * k, rzp, ib!);
+        else transposeOffset(r, rOff, k, n, rzp, ib!);
         gemmInt({
           m,
           n,

@@ -67,7 +67,6 @@ interface FcData extends PackedWeights {
   bias: Float64Array | null;
   /** Hybrid: one weight scale per unit (a per-tensor scale repeated). */
   filterScales: Float32Array;
-  perChannelScales: boolean;
   asymmetric: boolean;
 }
 
@@ -130,7 +129,6 @@ export const fullyConnectedKernel: Kernel<FcData> = {
       rq: null,
       bias: null,
       filterScales: new Float32Array(0),
-      perChannelScales: false,
       asymmetric: opts.asymmetricQuantizeInputs,
     };
     if (path === 'float') {
@@ -152,11 +150,8 @@ export const fullyConnectedKernel: Kernel<FcData> = {
       if (fq.scale.length !== 1 && fq.scale.length !== units) {
         throw unsupported(node, `weights have ${fq.scale.length} scales for ${units} units`);
       }
-      data.perChannelScales = fq.scale.length > 1;
-      data.filterScales = Float32Array.from(
-        { length: units },
-        (_, c) => fq.scale[data.perChannelScales ? c : 0]!,
-      );
+      const perChannel = fq.scale.length > 1;
+      data.filterScales = Float32Array.from({ length: units }, (_, c) => fq.scale[perChannel ? c : 0]!);
       data.lo = r.min;
       data.hi = r.max;
       data.rowHandle = ctx.requestScratch(depth);
