@@ -17,7 +17,7 @@
  */
 import { Padding } from '../../ir/builtin_options.js';
 import { calculateActivationRangeFloat } from '../internal/activation_range.js';
-import { numElements } from '../internal/shape.js';
+import { computeOutSize, computePadding, numElements } from '../internal/shape.js';
 import {
   type EvalContext,
   type InitContext,
@@ -89,15 +89,12 @@ function readOutputShape(node: KernelNode, t: KernelTensor, batches: number, out
   return v;
 }
 
-/** Leading padding along one axis, as TFLite computes it from the output size. */
+/**
+ * Leading padding along one axis, as TFLite computes it from the output size:
+ * ComputePaddingHeightWidth(stride, dilation 1, in = outSize, filter).
+ */
 function leadingPad(padding: number, outSize: number, filter: number, stride: number): number {
-  // ComputePaddingHeightWidth(stride, dilation 1, in = outSize, filter): out' = ComputeOutSize(...)
-  const outPrime =
-    padding === Padding.SAME
-      ? Math.trunc((outSize + stride - 1) / stride)
-      : Math.trunc((outSize + stride - filter) / stride);
-  const total = (outPrime - 1) * stride + filter - outSize;
-  return total > 0 ? Math.floor(total / 2) : 0;
+  return computePadding(stride, 1, outSize, filter, computeOutSize(padding, outSize, filter, stride)).pad;
 }
 
 /** Repacks [outC, fh, fw, inC] weights into [fh, fw, outC, inC], subtracting zeroPoint. */

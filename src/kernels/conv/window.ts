@@ -5,7 +5,7 @@
  */
 import { Padding } from '../../ir/builtin_options.js';
 import { type KernelNode, type KernelTensor, shapeError, unsupported } from '../kernel.js';
-import { computePadding } from '../internal/shape.js';
+import { computeOutSize, computePadding } from '../internal/shape.js';
 
 /** Geometry of a 2-D window op over an NHWC input. */
 export interface Window2D {
@@ -33,16 +33,6 @@ export interface WindowOptions {
   strideW: number;
   dilationH: number;
   dilationW: number;
-}
-
-/**
- * Returns TFLite's ComputeOutSize: SAME -> ceil(in / stride), VALID -> ceil((in - effective + 1)
- * / stride) with effective = (filter - 1) * dilation + 1, using C's truncating division.
- */
-function outSize(padding: number, inSize: number, filter: number, stride: number, dilation: number): number {
-  const effective = (filter - 1) * dilation + 1;
-  const num = padding === Padding.SAME ? inSize + stride - 1 : inSize + stride - effective;
-  return Math.trunc(num / stride);
 }
 
 /**
@@ -75,8 +65,8 @@ export function window2D(
   }
   if (!(filterH >= 1 && filterW >= 1)) throw shapeError(node, `filter size ${filterH}x${filterW} is empty`);
   const [batches, inH, inW, inC] = input.shape as [number, number, number, number];
-  const outH = outSize(padding, inH, filterH, strideH, dilationH);
-  const outW = outSize(padding, inW, filterW, strideW, dilationW);
+  const outH = computeOutSize(padding, inH, filterH, strideH, dilationH);
+  const outW = computeOutSize(padding, inW, filterW, strideW, dilationW);
   if (outH < 1 || outW < 1) {
     throw shapeError(
       node,

@@ -60,7 +60,12 @@ export function broadcastStrides(inShape: readonly number[], outShape: readonly 
   return out;
 }
 
-/** Output size of a convolution/pool along one axis (TFLite ComputeOutSize). */
+/**
+ * Returns TFLite's ComputeOutSize along one axis: SAME -> ceil(in / stride), VALID ->
+ * ceil((in - effective + 1) / stride) with effective = (filter - 1) * dilation + 1, using C's
+ * truncating division (a window larger than the image gives 0 or less). The stride must be
+ * positive (callers check it). Never throws.
+ */
 export function computeOutSize(
   padding: number,
   imageSize: number,
@@ -69,11 +74,9 @@ export function computeOutSize(
   dilation = 1,
 ): number {
   const effective = (filterSize - 1) * dilation + 1;
-  if (stride <= 0) throw new ShapeError(`stride must be positive, got ${stride}`);
   // Padding enum: 0 = SAME, 1 = VALID.
-  return padding === 0
-    ? Math.floor((imageSize + stride - 1) / stride)
-    : Math.floor((imageSize + stride - effective) / stride);
+  const num = padding === 0 ? imageSize + stride - 1 : imageSize + stride - effective;
+  return Math.trunc(num / stride);
 }
 
 /**
