@@ -48,11 +48,6 @@ export const FUSABLE_ACTIVATIONS: Readonly<Partial<Record<BuiltinOpName, number>
   RELU6: 3,
 };
 
-/** Returns true when `name` is an activation the converter can write. */
-export function isKnownActivation(name: string): boolean {
-  return name in ACTIVATIONS;
-}
-
 /**
  * Writes activation `name` on value `x` (named after `where`); returns the output value.
  * Throws ConversionError for an unknown activation.

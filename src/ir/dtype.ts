@@ -164,8 +164,3 @@ export function dtypeAlignment(dtype: DType): number {
   const s = SIZES[dtype];
   return s >= 1 ? (s === 16 ? 8 : s) : 1;
 }
-
-/** True for the integer dtypes that carry affine quantization in TFLite models. */
-export function isQuantizableInt(dtype: DType): boolean {
-  return dtype === 'int8' || dtype === 'uint8' || dtype === 'int16' || dtype === 'int32' || dtype === 'int4';
-}

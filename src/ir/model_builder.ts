@@ -180,24 +180,5 @@ export class ModelBuilder {
   }
 }
 
-/** Convenience: builds a model with one op whose non-constant inputs are the model inputs. */
-export function singleOpModel(
-  op: OpSpec['op'],
-  inputs: readonly TensorSpec[],
-  outputs: readonly TensorSpec[],
-  options?: Record<string, unknown>,
-  extra: Partial<Pick<OpSpec, 'custom' | 'version' | 'customOptions'>> = {},
-): Model {
-  const b = new ModelBuilder();
-  const ins = inputs.map((s) => b.addTensor(s));
-  const outs = outputs.map((s) => b.addTensor(s));
-  b.addOp({ op, inputs: ins, outputs: outs, ...(options ? { options } : {}), ...extra });
-  b.setIO(
-    ins.filter((_, i) => !inputs[i]!.data),
-    outs,
-  );
-  return b.build();
-}
-
 /** The names of the options tables, re-exported for builders. */
 export type { OptionsName };

@@ -12,7 +12,7 @@
  * refreshed when the arena is re-planned, so a kernel must not keep a tensor's `data` in its
  * per-node data object.
  */
-import type { BuiltinOptions, OptionValue, OptionsName, OptionsOf } from '../ir/builtin_options.js';
+import type { BuiltinOptions, OptionsName, OptionsOf } from '../ir/builtin_options.js';
 import { makeOptions } from '../ir/builtin_options.js';
 import type { DType, TypedArray } from '../ir/dtype.js';
 import { ShapeError, UnsupportedOpError } from '../errors.js';
@@ -147,11 +147,6 @@ export function optionsOf<N extends OptionsName>(node: KernelNode, name: N): Opt
     );
   }
   return (o ?? makeOptions(name)).values as unknown as OptionsOf<N>;
-}
-
-/** Returns raw option values (for generic code such as inspect). */
-export function optionValues(node: KernelNode): Readonly<Record<string, OptionValue>> {
-  return node.builtinOptions?.values ?? {};
 }
 
 /** Returns input `i`, throwing a clear error when the model omits it. */
