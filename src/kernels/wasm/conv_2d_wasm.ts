@@ -60,7 +60,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
   accepts(node, ref) {
     const filter = input(node, 1);
     const bias = node.inputs[2] ?? null;
-    if (!filter.isConst || (bias && !bias.isConst)) return false;
+    if (input(node, 0).isConst || !filter.isConst || (bias && !bias.isConst)) return false;
     if (ref.path === 'float') return true;
     const x = input(node, 0);
     return (

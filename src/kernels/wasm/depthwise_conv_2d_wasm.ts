@@ -51,7 +51,8 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
   accepts(node, ref) {
     const filter = input(node, 1);
     const bias = node.inputs[2] ?? null;
-    if (!filter.isConst || (bias && !bias.isConst) || ref.multiplier !== 1) return false;
+    if (input(node, 0).isConst || !filter.isConst || (bias && !bias.isConst) || ref.multiplier !== 1)
+      return false;
     if (ref.path === 'float') return true;
     const x = input(node, 0);
     return (

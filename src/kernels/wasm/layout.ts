@@ -1,6 +1,7 @@
 /**
  * Parameter-block layouts of the kernel module's jobs: word indices as in the AssemblyScript
- * sources (assembly/f32_gemm.ts G_*, q8_gemm.ts Q_*, conv.ts C_*, dwconv.ts D_*). Each block is
+ * sources (assembly/f32_gemm.ts G_*, conv.ts C_* and Q_*, dwconv.ts D_*, binary.ts B_*, unary.ts
+ * U_*, resize.ts R_*, pool.ts P_*). Each block is
  * written once at allocateTensors() into the node's persistent memory.
  */
 
@@ -84,45 +85,72 @@ export const D = {
   SCRATCH_STRIDE: 23,
 } as const;
 
-/** Words of a quantized ADD job (assembly/add.ts). */
-export const A = {
-  N: 0,
-  A: 1,
-  B: 2,
-  Y: 3,
-  OFF1: 4,
-  M1: 5,
-  E1: 6,
-  OFF2: 7,
-  M2: 8,
-  E2: 9,
-  ZP_OUT: 10,
-  MO: 11,
-  EO: 12,
-  LO: 13,
-  HI: 14,
-  LEFT: 15,
-  SIGNED: 16,
+/** Words of a broadcast ADD / SUB / MUL job (assembly/binary.ts). */
+export const BIN = {
+  OP: 0,
+  DTYPE: 1,
+  ROWS: 2,
+  D1: 3,
+  D2: 4,
+  N: 5,
+  A: 6,
+  A0: 7,
+  A1: 8,
+  A2: 9,
+  SA: 10,
+  B: 11,
+  B0: 12,
+  B1: 13,
+  B2: 14,
+  SB: 15,
+  Y: 16,
+  LO: 17,
+  HI: 18,
+  OFF1: 19,
+  M1: 20,
+  E1: 21,
+  OFF2: 22,
+  M2: 23,
+  E2: 24,
+  MO: 25,
+  LEFT: 26,
+  EO: 27,
+  ZP: 28,
 } as const;
 
-/** Words of a quantized MUL job (assembly/mul.ts). */
-export const M = {
-  ROWS: 0,
-  C: 1,
-  A: 2,
-  B: 3,
+/** Words of an element-wise conversion or table job (assembly/unary.ts). */
+export const U = { N: 0, X: 1, Y: 2, TABLE: 3, SCALE: 4, ZP: 5, SIGNED: 6, QMIN: 7, QMAX: 8 } as const;
+
+/** Words of a bilinear resize job (assembly/resize.ts). */
+export const R = {
+  BATCHES: 0,
+  IN_H: 1,
+  IN_W: 2,
+  C: 3,
+  OUT_H: 4,
+  OUT_W: 5,
+  X: 6,
+  Y: 7,
+  YTAB: 8,
+  XTAB: 9,
+  DTYPE: 10,
+} as const;
+
+/** Words of a global pooling job (assembly/pool.ts). */
+export const P = {
+  BATCHES: 0,
+  PIXELS: 1,
+  C: 2,
+  X: 3,
   Y: 4,
-  B_ROW_STRIDE: 5,
-  B_SCALAR: 6,
-  OFF_A: 7,
-  OFF_B: 8,
-  ZP_OUT: 9,
+  KIND: 5,
+  DTYPE: 6,
+  LO: 7,
+  HI: 8,
+  ZP_IN: 9,
   MULT: 10,
-  LEFT: 11,
-  RIGHT: 12,
-  LO: 13,
-  HI: 14,
-  SIGNED: 15,
+  SHIFT: 11,
+  ZP_OUT: 12,
 } as const;
 
 /** Bytes reserved for any parameter block (32 words), keeping what follows 64-byte aligned. */

@@ -30,8 +30,12 @@ export interface KernelExports {
   readonly JOB_Q8_GEMM: WebAssembly.Global;
   readonly JOB_Q8_CONV: WebAssembly.Global;
   readonly JOB_Q8_DWCONV: WebAssembly.Global;
-  readonly JOB_Q8_ADD: WebAssembly.Global;
-  readonly JOB_Q8_MUL: WebAssembly.Global;
+  readonly JOB_BINARY: WebAssembly.Global;
+  readonly JOB_LUT8: WebAssembly.Global;
+  readonly JOB_TO_F32: WebAssembly.Global;
+  readonly JOB_FROM_F32: WebAssembly.Global;
+  readonly JOB_RESIZE_BILINEAR: WebAssembly.Global;
+  readonly JOB_GLOBAL_POOL: WebAssembly.Global;
 }
 
 /** Job numbers of the module, read from its exports. */
@@ -42,8 +46,12 @@ export interface JobIds {
   q8Gemm: number;
   q8Conv: number;
   q8Dwconv: number;
-  q8Add: number;
-  q8Mul: number;
+  binary: number;
+  lut8: number;
+  toF32: number;
+  fromF32: number;
+  resizeBilinear: number;
+  globalPool: number;
 }
 
 let inflated: Uint8Array | undefined;
@@ -150,8 +158,12 @@ export function instanceFor(memory: WebAssembly.Memory): KernelInstance {
         q8Gemm: exports.JOB_Q8_GEMM.value as number,
         q8Conv: exports.JOB_Q8_CONV.value as number,
         q8Dwconv: exports.JOB_Q8_DWCONV.value as number,
-        q8Add: exports.JOB_Q8_ADD.value as number,
-        q8Mul: exports.JOB_Q8_MUL.value as number,
+        binary: exports.JOB_BINARY.value as number,
+        lut8: exports.JOB_LUT8.value as number,
+        toF32: exports.JOB_TO_F32.value as number,
+        fromF32: exports.JOB_FROM_F32.value as number,
+        resizeBilinear: exports.JOB_RESIZE_BILINEAR.value as number,
+        globalPool: exports.JOB_GLOBAL_POOL.value as number,
       },
     };
     instances.set(memory, inst);

@@ -54,10 +54,13 @@ function discardingContext(ctx: PrepareContext): PrepareContext & { dynamic: boo
   return c;
 }
 
-/** True when every activation tensor (non-constant input, output) is planned in env's memory. */
+/**
+ * True when the node has an activation input and its outputs are planned in env's memory (not
+ * variables). Which inputs may be constants is each plan's concern: constants are views into the
+ * model bytes, outside the memory, and a plan that reads one copies it at allocateTensors().
+ */
 export function activationsInMemory(node: KernelNode): boolean {
-  const a = node.inputs[0];
-  return a !== null && a !== undefined && !a.isConst && node.outputs.every((o) => !o.isVariable);
+  return node.inputs.some((t) => t !== null && !t.isConst) && node.outputs.every((o) => !o.isVariable);
 }
 
 /** Returns the byte address of a tensor in `memory`; throws if it lives elsewhere. */
