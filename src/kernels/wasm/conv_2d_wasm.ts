@@ -27,7 +27,14 @@ import {
   q8GemmPackedBytes,
   roundUp8,
 } from './packing.js';
-import { planRequant, requantBlockBytes, requantColumns, writeRequantBlock } from './requant_block.js';
+import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
+import {
+  planRequant,
+  requantBlockBytes,
+  requantColumns,
+  writeHybridBlock,
+  writeRequantBlock,
+} from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type ConvRef = ReturnType<typeof conv2dKernel.prepare>;
@@ -44,6 +51,8 @@ interface ConvWasm {
   readonly rqBytes: number;
   readonly block: number;
   readonly scratchStride: number;
+  /** Hybrid: the input's run-time quantization (runs first, into the start of the scratch). */
+  readonly hybrid: HybridInput | null;
 }
 
 /** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
@@ -53,9 +62,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
       ? ref.direct
         ? 'f32_conv1x1_simd_4x8'
         : 'f32_conv_im2col_simd_4x8'
-      : ref.direct
-        ? 'q8_conv1x1_simd_4x8c2'
-        : 'q8_conv_im2col_simd_4x8c2',
+      : `${ref.path === 'hybrid' ? 'hybrid' : 'q8'}_${ref.direct ? 'conv1x1' : 'conv_im2col'}_simd_4x8c2`,
 
   accepts(node, ref) {
     const filter = input(node, 1);
@@ -63,6 +70,8 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     if (input(node, 0).isConst || !filter.isConst || (bias && !bias.isConst)) return false;
     if (ref.path === 'float') return true;
     const x = input(node, 0);
+    // Hybrid: one batch image (its quantization is one row) and int8 weights.
+    if (ref.path === 'hybrid') return ref.w.batches === 1 && filter.dtype === 'int8';
     return (
       ref.path === 'quantized' &&
       (x.dtype === 'int8' || x.dtype === 'uint8') &&
@@ -90,7 +99,21 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     const block = blockRows(rowBytes, pixels);
     const chunks = chunksFor(env, pixels * ref.k * n);
     const scratchStride = align64(block * rowBytes + 16); // + slack for whole-vector zeroing (widen.ts)
-    const scratch = float && ref.direct ? -1 : ctx.requestScratch(chunks * scratchStride);
+    // Hybrid: [quantized image, its scale and zero point | im2col blocks] in one scratch.
+    const hybridBytes = ref.path === 'hybrid' ? hybridInputBytes(1, ref.w.inH * ref.w.inW * ref.w.inC) : 0;
+    const scratch = float && ref.direct ? -1 : ctx.requestScratch(hybridBytes + chunks * scratchStride);
+    const hybrid =
+      ref.path === 'hybrid'
+        ? prepareHybridInput(
+            ctx,
+            env,
+            inst,
+            scratch,
+            1,
+            ref.w.inH * ref.w.inW * ref.w.inC,
+            ref.hybridPerChannel,
+          )
+        : null;
     return {
       requantMode: -1,
       ref,
@@ -101,7 +124,17 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
         persistent,
         params: 0,
         scratch,
-        scratchWord: C.SCRATCH,
+        scratchWord: hybrid ? -1 : C.SCRATCH,
+        ...(hybrid
+          ? {
+              scratchOffsets: [
+                [C.SCRATCH, hybrid.bytes],
+                [C.X, 0],
+                [C.HRS, hybrid.scaleOffset],
+                [C.HOFF, hybrid.offsetOffset],
+              ] as const,
+            }
+          : {}),
         scratchAddress: -1,
         chunks,
       },
@@ -112,6 +145,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
       rqBytes,
       block,
       scratchStride,
+      hybrid,
     };
   },
 
@@ -160,6 +194,30 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
       );
       return;
     }
+    if (d.hybrid) {
+      // The weights as they are (symmetric int8), accumulators from 0, float epilogue.
+      i32[C.RQ] = base + d.rqOffset;
+      i32[C.HYBRID] = 1;
+      i32[C.SIGNED] = 1;
+      initHybridInput(d.hybrid, ctx, x, null);
+      packQ8Gemm(
+        filter.data as Int8Array,
+        ref.outC,
+        ref.k,
+        0,
+        new Int32Array(ref.outC).fill(1),
+        new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1),
+      );
+      writeHybridBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), ref.outC, {
+        form: ref.hybridPerChannel ? 1 : 0,
+        addBias: bias !== null,
+        lo: ref.lo,
+        hi: ref.hi,
+        scales: ref.filterScales,
+        bias: (bias?.data as Float32Array | undefined) ?? null,
+      });
+      return;
+    }
     const rq = ref.rq!;
     i32[C.RQ] = base + d.rqOffset;
     i32[C.ZP_IN] = rq.inputZeroPoint;
@@ -187,6 +245,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
   },
 
   eval(_node: KernelNode, d: ConvWasm, ctx: EvalContext): void {
+    if (d.hybrid) runJob(d.hybrid.job, ctx);
     runJob(d.job, ctx);
   },
 };

@@ -25,7 +25,15 @@ import {
   q8DepthwisePackedBytes,
   roundUp8,
 } from './packing.js';
-import { planRequant, requantBlockBytes, requantColumns, writeRequantBlock } from './requant_block.js';
+import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
+import {
+  REQUANT_START_OFFSET,
+  planRequant,
+  requantBlockBytes,
+  requantColumns,
+  writeHybridBlock,
+  writeRequantBlock,
+} from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type DepthwiseRef = ReturnType<typeof depthwiseConv2dKernel.prepare>;
@@ -42,11 +50,15 @@ interface DepthwiseWasm {
   /** Quantized: the row of input zero points read for taps outside the image. */
   readonly zpRowOffset: number;
   readonly tableStride: number;
+  /** Hybrid: the input's run-time quantization, and where sum(w) per channel is kept. */
+  readonly hybrid: HybridInput | null;
+  readonly wsumOffset: number;
 }
 
 /** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
 export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
-  name: (_node, ref) => (ref.path === 'float' ? 'f32_dwconv_simd_c8' : 'q8_dwconv_simd_c8'),
+  name: (_node, ref) =>
+    ref.path === 'float' ? 'f32_dwconv_simd_c8' : `${ref.path === 'hybrid' ? 'hybrid' : 'q8'}_dwconv_simd_c8`,
 
   accepts(node, ref) {
     const filter = input(node, 1);
@@ -55,6 +67,8 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
       return false;
     if (ref.path === 'float') return true;
     const x = input(node, 0);
+    // Hybrid: one batch image (its quantization is one row) and int8 weights.
+    if (ref.path === 'hybrid') return ref.w.batches === 1 && filter.dtype === 'int8';
     return (
       ref.path === 'quantized' &&
       (x.dtype === 'int8' || x.dtype === 'uint8') &&
@@ -80,6 +94,14 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     const zpRowOffset = biasOffset + align64(biasBytes);
     const chunks = chunksFor(env, ref.w.batches * ref.w.outH * ref.w.outW * ref.outC * taps);
     const tableStride = align64((taps + 1) * 8); // two address tables (assembly/dwconv.ts)
+    const wsumOffset = zpRowOffset + (float ? 0 : align64(cp));
+    const isHybrid = ref.path === 'hybrid';
+    // Hybrid: [quantized image, its scale and zero point | tap address tables] in one scratch.
+    const hybridBytes = isHybrid ? hybridInputBytes(1, ref.w.inH * ref.w.inW * ref.outC) : 0;
+    const scratch = float ? -1 : ctx.requestScratch(hybridBytes + chunks * tableStride);
+    const hybrid = isHybrid
+      ? prepareHybridInput(ctx, env, inst, scratch, 1, ref.w.inH * ref.w.inW * ref.outC, true)
+      : null;
     return {
       requantMode: -1,
       ref,
@@ -87,10 +109,19 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
         env,
         inst,
         job: float ? inst.jobs.f32Dwconv : inst.jobs.q8Dwconv,
-        persistent: ctx.requestPersistent(zpRowOffset + (float ? 0 : align64(cp))),
+        persistent: ctx.requestPersistent(wsumOffset + (isHybrid ? cp * 4 : 0)),
         params: 0,
-        scratch: float ? -1 : ctx.requestScratch(chunks * tableStride),
-        scratchWord: D.SCRATCH,
+        scratch,
+        scratchWord: hybrid ? -1 : D.SCRATCH,
+        ...(hybrid
+          ? {
+              scratchOffsets: [
+                [D.SCRATCH, hybrid.bytes],
+                [D.X, 0],
+                [D.HRS, hybrid.scaleOffset],
+              ] as const,
+            }
+          : {}),
         scratchAddress: -1,
         chunks,
       },
@@ -100,6 +131,8 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
       biasBytes,
       zpRowOffset,
       tableStride,
+      hybrid,
+      wsumOffset,
     };
   },
 
@@ -149,6 +182,41 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
       if (bias) pb.set(bias.data as Float32Array);
       return;
     }
+    if (d.hybrid) {
+      // The image quantized at run time (asymmetric): its zero point's corrections -zp * sum(w)
+      // and zero-point row are written per invoke by the quantization job.
+      i32[D.SIGNED] = 1;
+      i32[D.HYBRID] = 1;
+      i32[D.ZP_ROW] = base + d.zpRowOffset;
+      i32[D.SCRATCH_STRIDE] = d.tableStride;
+      d.job.scratchAddress = -1;
+      const w8 = filter.data as Int8Array;
+      const sums = depthwiseChannelSums(w8, taps, c, 0);
+      new Int32Array(buf, base + d.wsumOffset, c).set(sums.sum);
+      initHybridInput(d.hybrid, ctx, x, {
+        channels: c,
+        wsum: base + d.wsumOffset,
+        start: base + d.biasOffset + REQUANT_START_OFFSET,
+        zeroRow: base + d.zpRowOffset,
+      });
+      packDepthwiseQ8(
+        w8,
+        taps,
+        c,
+        0,
+        new Int32Array(c).fill(1),
+        new Int16Array(buf, base + d.weightsOffset, q8DepthwisePackedBytes(taps, c) >> 1),
+      );
+      writeHybridBlock(new Uint8Array(buf, base + d.biasOffset, d.biasBytes), c, {
+        form: 0,
+        addBias: bias !== null,
+        lo: ref.lo,
+        hi: ref.hi,
+        scales: ref.filterScales,
+        bias: (bias?.data as Float32Array | undefined) ?? null,
+      });
+      return;
+    }
     const rq = ref.rq!;
     i32[D.SIGNED] = x.dtype === 'int8' ? 1 : 0;
     i32[D.ZP_ROW] = base + d.zpRowOffset;
@@ -179,6 +247,7 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
   },
 
   eval(_node: KernelNode, d: DepthwiseWasm, ctx: EvalContext): void {
+    if (d.hybrid) runJob(d.hybrid.job, ctx);
     runJob(d.job, ctx);
   },
 };

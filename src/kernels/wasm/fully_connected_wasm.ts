@@ -25,7 +25,14 @@ import {
   q8GemmPackedBytes,
   roundUp8,
 } from './packing.js';
-import { planRequant, requantBlockBytes, requantColumns, writeRequantBlock } from './requant_block.js';
+import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
+import {
+  planRequant,
+  requantBlockBytes,
+  requantColumns,
+  writeHybridBlock,
+  writeRequantBlock,
+} from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type FcRef = ReturnType<typeof fullyConnectedKernel.prepare>;
@@ -42,11 +49,14 @@ interface FcWasm {
   /** Quantized: batch rows widened at a time, and the scratch bytes of one part. */
   readonly block: number;
   readonly scratchStride: number;
+  /** Hybrid: the input rows' run-time quantization (runs first, into the start of the scratch). */
+  readonly hybrid: HybridInput | null;
 }
 
 /** The wasm implementation (what it accepts is capability; select.ts decides where it runs). */
 export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
-  name: (_node, ref) => (ref.path === 'float' ? 'f32_gemm_simd_4x8' : 'q8_gemm_simd_4x8c2'),
+  name: (_node, ref) =>
+    ref.path === 'float' ? 'f32_gemm_simd_4x8' : `${ref.path === 'hybrid' ? 'hybrid' : 'q8'}_gemm_simd_4x8c2`,
 
   accepts(node, ref) {
     const filter = input(node, 1);
@@ -54,6 +64,7 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
     if (input(node, 0).isConst || !filter.isConst || (bias && !bias.isConst)) return false;
     if (ref.path === 'float') return true;
     const x = input(node, 0);
+    if (ref.path === 'hybrid') return filter.dtype === 'int8';
     return (
       ref.path === 'quantized' &&
       (x.dtype === 'int8' || x.dtype === 'uint8') &&
@@ -73,6 +84,13 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
     const rowBytes = roundUp8(ref.depth) * 2;
     const block = blockRows(rowBytes, ref.batch);
     const scratchStride = align64(block * rowBytes + 16); // + slack for whole-vector zeroing (widen.ts)
+    // Hybrid: [quantized rows, their scales and zero points | widened blocks] in one scratch.
+    const hybridBytes = ref.path === 'hybrid' ? hybridInputBytes(ref.batch, ref.depth) : 0;
+    const scratch = float ? -1 : ctx.requestScratch(hybridBytes + chunks * scratchStride);
+    const hybrid =
+      ref.path === 'hybrid'
+        ? prepareHybridInput(ctx, env, inst, scratch, ref.batch, ref.depth, ref.asymmetric)
+        : null;
     return {
       requantMode: -1,
       ref,
@@ -82,8 +100,18 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
         job: float ? inst.jobs.f32Gemm : inst.jobs.q8Gemm,
         persistent: ctx.requestPersistent(rqOffset + align64(rqBytes)),
         params: 0,
-        scratch: float ? -1 : ctx.requestScratch(chunks * scratchStride),
-        scratchWord: Q.SCRATCH,
+        scratch,
+        scratchWord: hybrid ? -1 : Q.SCRATCH,
+        ...(hybrid
+          ? {
+              scratchOffsets: [
+                [Q.SCRATCH, hybrid.bytes],
+                [Q.A, 0],
+                [Q.HRS, hybrid.scaleOffset],
+                [Q.HOFF, hybrid.offsetOffset],
+              ] as const,
+            }
+          : {}),
         scratchAddress: -1,
         chunks,
       },
@@ -93,6 +121,7 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
       rqBytes,
       block,
       scratchStride,
+      hybrid,
     };
   },
 
@@ -124,6 +153,41 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
         ref.depth,
         new Float32Array(buf, base + PARAMS_BYTES, d.packedBytes >> 2),
       );
+      return;
+    }
+    if (d.hybrid) {
+      // The rows quantized at run time (their own scale and zero point), the weights as they are.
+      i32[Q.M] = ref.batch;
+      i32[Q.N] = ref.units;
+      i32[Q.K] = ref.depth;
+      i32[Q.LDA] = ref.depth;
+      i32[Q.B] = base + PARAMS_BYTES;
+      i32[Q.C] = addressOf(output(node, 0), memory);
+      i32[Q.LDC] = ref.units * 4;
+      i32[Q.RQ] = base + d.rqOffset;
+      i32[Q.SIGNED] = 1;
+      i32[Q.HYBRID] = 1;
+      i32[Q.SCRATCH_STRIDE] = d.scratchStride;
+      i32[Q.BLOCK] = d.block;
+      d.job.scratchAddress = -1;
+      initHybridInput(d.hybrid, ctx, x, null);
+      packQ8Gemm(
+        filter.data as Int8Array,
+        ref.units,
+        ref.depth,
+        0,
+        new Int32Array(ref.units).fill(1),
+        new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1),
+      );
+      // TFLite's hybrid FC: bias + float(dot) * (row scale * weight scale), the bias always added.
+      writeHybridBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), ref.units, {
+        form: 0,
+        addBias: true,
+        lo: ref.lo,
+        hi: ref.hi,
+        scales: ref.filterScales,
+        bias: (bias?.data as Float32Array | undefined) ?? null,
+      });
       return;
     }
     const rq = ref.rq!;
@@ -164,6 +228,7 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
   },
 
   eval(_node: KernelNode, d: FcWasm, ctx: EvalContext): void {
+    if (d.hybrid) runJob(d.hybrid.job, ctx);
     runJob(d.job, ctx);
   },
 };

@@ -44,6 +44,8 @@ export interface NodeJob {
   /** Scratch handle (-1 if none) and the address last written into the parameter block. */
   readonly scratch: number;
   readonly scratchWord: number;
+  /** More words that take the scratch address plus a byte offset (hybrid: regions of one scratch). */
+  readonly scratchOffsets?: readonly (readonly [word: number, offset: number])[];
   scratchAddress: number;
   /** Parts the job is split into (the number of threads). */
   readonly chunks: number;
@@ -74,7 +76,9 @@ export function runJob(job: NodeJob, ctx: EvalContext): void {
   if (job.scratch >= 0) {
     const addr = ctx.scratch(job.scratch).byteOffset;
     if (addr !== job.scratchAddress) {
-      new Int32Array(job.env.memory.buffer, job.params, 32)[job.scratchWord] = addr;
+      const words = new Int32Array(job.env.memory.buffer, job.params, 32);
+      if (job.scratchWord >= 0) words[job.scratchWord] = addr;
+      for (const [w, o] of job.scratchOffsets ?? []) words[w] = addr + o;
       job.scratchAddress = addr;
     }
   }

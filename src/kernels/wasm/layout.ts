@@ -1,7 +1,7 @@
 /**
  * Parameter-block layouts of the kernel module's jobs: word indices as in the AssemblyScript
  * sources (assembly/f32_gemm.ts G_*, conv.ts C_* and Q_*, dwconv.ts D_*, binary.ts B_*, unary.ts
- * U_*, resize.ts R_*, pool.ts P_*). Each block is
+ * U_*, resize.ts R_*, pool.ts P_*, hybrid.ts H_*). Each block is
  * written once at allocateTensors() into the node's persistent memory.
  */
 
@@ -24,6 +24,9 @@ export const Q = {
   SCRATCH: 11,
   SCRATCH_STRIDE: 12,
   BLOCK: 13,
+  HYBRID: 14,
+  HOFF: 15,
+  HRS: 16,
 } as const;
 
 /** Words of a convolution job (assembly/conv.ts). */
@@ -55,6 +58,9 @@ export const C = {
   ZP_IN: 25,
   DIRECT: 26,
   SIGNED: 27,
+  HYBRID: 28,
+  HOFF: 29,
+  HRS: 30,
 } as const;
 
 /** Words of a depthwise convolution job (assembly/dwconv.ts). */
@@ -83,6 +89,23 @@ export const D = {
   SCRATCH: 21,
   SIGNED: 22,
   SCRATCH_STRIDE: 23,
+  HYBRID: 24,
+  HRS: 25,
+} as const;
+
+/** Words of a hybrid input quantization job (assembly/hybrid.ts). */
+export const H = {
+  X: 0,
+  N: 1,
+  ROWS: 2,
+  Q: 3,
+  ASYM: 4,
+  SCALE: 5,
+  OFFSET: 6,
+  C: 7,
+  WSUM: 8,
+  START: 9,
+  ZPROW: 10,
 } as const;
 
 /** Words of a broadcast ADD / SUB / MUL job (assembly/binary.ts). */

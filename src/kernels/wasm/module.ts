@@ -36,6 +36,7 @@ export interface KernelExports {
   readonly JOB_FROM_F32: WebAssembly.Global;
   readonly JOB_RESIZE_BILINEAR: WebAssembly.Global;
   readonly JOB_GLOBAL_POOL: WebAssembly.Global;
+  readonly JOB_HYBRID_QUANTIZE: WebAssembly.Global;
 }
 
 /** Job numbers of the module, read from its exports. */
@@ -52,6 +53,7 @@ export interface JobIds {
   fromF32: number;
   resizeBilinear: number;
   globalPool: number;
+  hybridQuantize: number;
 }
 
 let inflated: Uint8Array | undefined;
@@ -164,6 +166,7 @@ export function instanceFor(memory: WebAssembly.Memory): KernelInstance {
         fromF32: exports.JOB_FROM_F32.value as number,
         resizeBilinear: exports.JOB_RESIZE_BILINEAR.value as number,
         globalPool: exports.JOB_GLOBAL_POOL.value as number,
+        hybridQuantize: exports.JOB_HYBRID_QUANTIZE.value as number,
       },
     };
     instances.set(memory, inst);

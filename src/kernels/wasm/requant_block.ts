@@ -191,3 +191,38 @@ export function requantColumns(
     signed: signedOutput,
   };
 }
+
+/** Float epilogue of a hybrid layer (assembly/requantize.ts mode 3). */
+export interface HybridColumns {
+  /** 0: y = acc * f32(scale * rs); 1: y = (acc * scale) * rs. */
+  form: 0 | 1;
+  /** Add bias[c] after the product (FULLY_CONNECTED always does, with 0 without a bias). */
+  addBias: boolean;
+  /** Float clamp of the fused activation. */
+  lo: number;
+  hi: number;
+  /** Weight scale per column (one value repeats over every column). */
+  scales: ArrayLike<number>;
+  bias: Float32Array | null;
+}
+
+/** Writes the block of a hybrid layer of n columns (mode 3); the accumulators start at 0. Never throws. */
+export function writeHybridBlock(dst: Uint8Array, n: number, cols: HybridColumns): void {
+  const np = roundUp8(n);
+  const i32 = new Int32Array(dst.buffer, dst.byteOffset, (HEADER_BYTES >> 2) + np * 9);
+  const f32 = new Float32Array(dst.buffer, dst.byteOffset, (HEADER_BYTES >> 2) + np * 9);
+  i32.fill(0);
+  i32[RQ.MODE] = 3;
+  i32[RQ.SHIFT] = cols.form;
+  i32[RQ.CLAMP] = cols.addBias ? 1 : 0;
+  f32[RQ.QMIN] = cols.lo;
+  f32[RQ.QMAX] = cols.hi;
+  const at = (which: number, j: number) => (HEADER_BYTES >> 2) + which * np + j;
+  for (let j = 0; j < n; j++) {
+    f32[at(RQA.MULT, j)] = cols.scales[cols.scales.length === 1 ? 0 : j]!;
+    f32[at(RQA.C, j)] = cols.bias ? cols.bias[j]! : 0;
+  }
+}
+
+/** Byte offset in a block of its accumulator-start array (a depthwise hybrid node rewrites it per invoke). */
+export const REQUANT_START_OFFSET = HEADER_BYTES + RQA.BIAS;

@@ -37,6 +37,9 @@ export const C_RQ = 23; // requantization block (quantized)
 export const C_ZP_IN = 25; // input zero point (quantized)
 export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself (widened)
 export const C_SIGNED = 27; // quantized: 1 for int8 activations, 0 for uint8
+export const C_HYBRID = 28; // 1: X is the int8 image hybrid.ts quantized (one batch), output float32
+export const C_HOFF = 29; // hybrid: address of the image's zero point (int32)
+export const C_HRS = 30; // hybrid: address of the image's scale (float32)
 
 /**
  * Copies n bytes (small spans: a few pixels of a few channels) without the call overhead of
@@ -214,11 +217,12 @@ export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
   const b = pa(p, C_B);
   const y = pa(p, C_Y);
   const rq = pa(p, C_RQ);
-  const zp = pi(p, C_ZP_IN);
-  const signed = pi(p, C_SIGNED) != 0;
+  const hybrid = pi(p, C_HYBRID) != 0;
+  const zp = hybrid ? load<i32>(pa(p, C_HOFF)) : pi(p, C_ZP_IN);
+  const signed = hybrid || pi(p, C_SIGNED) != 0;
   const direct = pi(p, C_DIRECT) != 0;
   const x = pa(p, C_X);
-  const ldc = <usize>n;
+  const ldc = hybrid ? <usize>n << 2 : <usize>n;
   const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
   const block = pi(p, C_BLOCK);
   for (let q = q0; q < q1; q += block) {
@@ -226,7 +230,7 @@ export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
     if (direct) widenRows(signed, x + <usize>q * <usize>k, <usize>k, rows, k, scratch, k8, zp);
     else if (signed) im2col16<i8>(p, q, rows, scratch, k8, zp);
     else im2col16<u8>(p, q, rows, scratch, k8, zp);
-    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n);
+    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n, pa(p, C_HRS), 0);
   }
 }
 
@@ -245,6 +249,9 @@ export const Q_ZP_IN = 10;
 export const Q_SCRATCH = 11; // per part: Q_SCRATCH + chunk * Q_SCRATCH_STRIDE
 export const Q_SCRATCH_STRIDE = 12;
 export const Q_BLOCK = 13; // rows widened at a time
+export const Q_HYBRID = 14; // 1: A holds int8 rows hybrid.ts quantized, output float32
+export const Q_HOFF = 15; // hybrid: zero point of each row (int32)
+export const Q_HRS = 16; // hybrid: scale of each row (float32)
 
 /**
  * Job: part `chunk` of a quantized GEMM (fully connected): rows when there are enough, else
@@ -273,10 +280,21 @@ export function q8_gemm_job(p: usize, chunk: i32, chunks: i32): void {
   const ldc = pa(p, Q_LDC);
   const scratch = pa(p, Q_SCRATCH) + <usize>chunk * pa(p, Q_SCRATCH_STRIDE);
   const block = pi(p, Q_BLOCK);
-  const signed = pi(p, Q_SIGNED) != 0;
+  const hybrid = pi(p, Q_HYBRID) != 0;
+  const signed = hybrid || pi(p, Q_SIGNED) != 0;
+  const off = pa(p, Q_HOFF);
   for (let i = i0; i < i1; i += block) {
     const rows = i + block < i1 ? block : i1 - i;
-    widenRows(signed, a + <usize>i * lda, lda, rows, k, scratch, k8, pi(p, Q_ZP_IN));
-    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, pa(p, Q_B), pa(p, Q_RQ), c + <usize>i * ldc, ldc, 0, rows, j0, j1);
+    if (hybrid) {
+      // Each row has its own zero point.
+      for (let r = 0; r < rows; r++) {
+        const row = <usize>(i + r);
+        widenRows(true, a + row * lda, lda, 1, k, scratch + (<usize>r * <usize>k8 << 1), k8, load<i32>(off + (row << 2)));
+      }
+    } else {
+      widenRows(signed, a + <usize>i * lda, lda, rows, k, scratch, k8, pi(p, Q_ZP_IN));
+    }
+    const rs = pa(p, Q_HRS) + (<usize>i << 2);
+    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, pa(p, Q_B), pa(p, Q_RQ), c + <usize>i * ldc, ldc, 0, rows, j0, j1, rs, 4);
   }
 }

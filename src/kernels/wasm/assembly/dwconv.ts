@@ -19,6 +19,7 @@ import {
   RQ_SHIFT,
   RQ_SIGNED,
   RQA_BIAS,
+  hybridOut,
   narrow8,
   rqPerChannel,
   rqUniform,
@@ -51,6 +52,8 @@ export const D_ZP_ROW = 20; // quantized: C + 8 bytes of the input zero point (t
 export const D_SCRATCH = 21; // quantized: tap address table, per part (+ chunk * D_SCRATCH_STRIDE)
 export const D_SIGNED = 22;
 export const D_SCRATCH_STRIDE = 23;
+export const D_HYBRID = 24; // 1: X is the int8 image hybrid.ts quantized (one batch), output float32
+export const D_HRS = 25; // hybrid: address of the image's scale (float32)
 
 // First and end tap of a window starting at input position i0 (taps at i0 + t*d inside [0, size)).
 // Dilation 1 needs no division (this runs once per output pixel).
@@ -231,7 +234,25 @@ function tapPair<T>(acc: v128, xp: v128, xq: v128, wp: usize, hi: bool): v128 {
 // Requantizes and stores 8 channels (or r < 8).
 // @ts-ignore: decorator
 @inline
-function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usize, r: i32, mode: i32, s: i32, clamp: bool, vmin: v128, vmax: v128, signed: bool): void {
+function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usize, r: i32, mode: i32, s: i32, clamp: bool, vmin: v128, vmax: v128, signed: bool, rs: usize): void {
+  if (mode == 3) {
+    const v0 = hybridOut(acc0, rq, np, c << 2, rs);
+    const v1 = hybridOut(acc1, rq, np, (c << 2) + 16, rs);
+    if (r >= 8) {
+      v128.store(yp, v0);
+      v128.store(yp, v1, 16);
+      return;
+    }
+    for (let q = 0; q < r; q++) {
+      const v = q < 4 ? v0 : v1;
+      const l = q & 3;
+      store<f32>(
+        yp + (<usize>q << 2),
+        l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3),
+      );
+    }
+    return;
+  }
   if (mode == 2) {
     for (let q = 0; q < r; q++) {
       const v = q < 4 ? acc0 : acc1;
@@ -283,6 +304,10 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
   const cBytes = <usize>C;
   const rowBytes = <usize>inW * cBytes;
   const c8 = <usize>(C & ~7);
+  // Hybrid: float32 output (4 bytes per value), the image's scale at rs.
+  const oes: usize = mode == 3 ? 4 : 1;
+  const rs = pa(p, D_HRS);
+  const outPixel = cBytes * oes;
   const rem = C & 7;
   const taps = fh * fw;
   const pairs = (taps + 1) >> 1;
@@ -312,7 +337,7 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
     const oy = row - b * outH;
     const iy0 = oy * sh - padH;
     const image = x + <usize>b * <usize>inH * rowBytes;
-    let yp = y + <usize>row * <usize>outW * cBytes;
+    let yp = y + <usize>row * <usize>outW * outPixel;
     const rowInside = iy0 >= 0 && iy0 + (fh - 1) * dh < inH;
     if (rowInside) {
       // Addresses of the taps of column 0's window (taps left of the image are never read).
@@ -359,7 +384,7 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
           acc1 = tapPair<T>(acc1, xa, xb, wp, true);
           wp += 32;
         }
-        finish8(yp + c, acc0, acc1, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed);
+        finish8(yp + c * oes, acc0, acc1, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed, rs);
         wg += groupBytes;
       }
       if (rem != 0) {
@@ -374,9 +399,9 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
           acc1 = tapPair<T>(acc1, xa, xb, wp, true);
           wp += 32;
         }
-        finish8(yp + c, acc0, acc1, rq, np, c, rem, mode, s, clamp, vmin, vmax, signed);
+        finish8(yp + c * oes, acc0, acc1, rq, np, c, rem, mode, s, clamp, vmin, vmax, signed, rs);
       }
-      yp += cBytes;
+      yp += outPixel;
     }
   }
 }
@@ -387,6 +412,6 @@ export function q8_dwconv_job(p: usize, chunk: i32, chunks: i32): void {
   const r0 = splitAt(rows, chunk, chunks, 1);
   const r1 = splitAt(rows, chunk + 1, chunks, 1);
   const table = pa(p, D_SCRATCH) + <usize>chunk * pa(p, D_SCRATCH_STRIDE);
-  if (pi(p, D_SIGNED)) q8Rows<i8>(p, r0, r1, table);
+  if (pi(p, D_SIGNED) || pi(p, D_HYBRID)) q8Rows<i8>(p, r0, r1, table);
   else q8Rows<u8>(p, r0, r1, table);
 }

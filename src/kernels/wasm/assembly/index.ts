@@ -7,6 +7,7 @@ import { binary_job } from './binary';
 import { f32_conv_job, q8_conv_job, q8_gemm_job } from './conv';
 import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
 import { f32_gemm_job } from './f32_gemm';
+import { hybrid_quantize_job } from './hybrid';
 import { global_pool_job } from './pool';
 import { resize_bilinear_job } from './resize';
 import { from_f32_job, lut8_job, to_f32_job } from './unary';
@@ -26,6 +27,7 @@ export const JOB_TO_F32: i32 = 9;
 export const JOB_FROM_F32: i32 = 10;
 export const JOB_RESIZE_BILINEAR: i32 = 11;
 export const JOB_GLOBAL_POOL: i32 = 12;
+export const JOB_HYBRID_QUANTIZE: i32 = 13;
 
 /** Runs part `chunk` of `chunks` of job `job` on the parameter block at `params`. */
 export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void {
@@ -65,6 +67,9 @@ export function run_job(job: i32, params: usize, chunk: i32, chunks: i32): void 
       break;
     case JOB_GLOBAL_POOL:
       global_pool_job(params, chunk, chunks);
+      break;
+    case JOB_HYBRID_QUANTIZE:
+      hybrid_quantize_job(params, chunk, chunks);
       break;
     default:
       unreachable();

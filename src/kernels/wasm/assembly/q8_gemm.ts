@@ -23,6 +23,7 @@ import {
   RQ_SHIFT,
   RQ_SIGNED,
   RQA_BIAS,
+  hybridOut,
   narrow8,
   rqPerChannel,
   rqUniform,
@@ -52,9 +53,31 @@ function scalarRow(c: usize, acc0: v128, acc1: v128, rq: usize, np: usize, j: us
   }
 }
 
+// Mode 3 (hybrid): 8 accumulators of one row as float32 (requantize.ts hybridOut), at c.
+// @ts-ignore: decorator
+@inline
+function storeFloat8(c: usize, acc0: v128, acc1: v128, rq: usize, np: usize, o: usize, rs: usize, nr: i32): void {
+  const v0 = hybridOut(acc0, rq, np, o, rs);
+  const v1 = hybridOut(acc1, rq, np, o + 16, rs);
+  if (nr >= 8) {
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+    return;
+  }
+  for (let q = 0; q < nr; q++) {
+    const v = q < 4 ? v0 : v1;
+    const l = q & 3;
+    store<f32>(
+      c + (<usize>q << 2),
+      l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3),
+    );
+  }
+}
+
 /**
  * Rows [i0, i1) and columns [j0, j1) of a quantized GEMM (j0 a multiple of 8) over int16 A rows
- * (stride lda bytes, k8 values), packed B, requantization block rq; 8-bit C rows of stride ldc.
+ * (stride lda bytes, k8 values), packed B, requantization block rq; 8-bit C rows of stride ldc
+ * bytes (mode 3: float32 C, row i's input scale at rs + i * rsStride).
  */
 export function q8_gemm_simd_4x8c2(
   n: i32,
@@ -69,6 +92,8 @@ export function q8_gemm_simd_4x8c2(
   i1: i32,
   j0: i32,
   j1: i32,
+  rs: usize,
+  rsStride: usize,
 ): void {
   const np = <usize>(((n + 7) >> 3) << 3);
   const blockBytes = <usize>k8 << 4;
@@ -84,12 +109,13 @@ export function q8_gemm_simd_4x8c2(
     const pbBase = b + <usize>(j >> 3) * blockBytes;
     const nr = j1 - j;
     const o = <usize>j << 2;
+    const cj = mode == 3 ? o : <usize>j;
     for (let i = i0; i < i1; i += 4) {
       const a0 = a + <usize>i * lda;
       const a1 = i + 1 < i1 ? a0 + lda : a0;
       const a2 = i + 2 < i1 ? a1 + lda : a1;
       const a3 = i + 3 < i1 ? a2 + lda : a2;
-      const c0 = c + <usize>i * ldc + <usize>j;
+      const c0 = c + <usize>i * ldc + cj;
       const c1 = i + 1 < i1 ? c0 + ldc : c0;
       const c2 = i + 2 < i1 ? c1 + ldc : c1;
       const c3 = i + 3 < i1 ? c2 + ldc : c2;
@@ -120,6 +146,17 @@ export function q8_gemm_simd_4x8c2(
           acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(x, w0));
           acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(x, w1));
         }
+      }
+      if (mode == 3) {
+        const r0 = rs + <usize>i * rsStride;
+        const r1 = i + 1 < i1 ? r0 + rsStride : r0;
+        const r2 = i + 2 < i1 ? r1 + rsStride : r1;
+        const r3 = i + 3 < i1 ? r2 + rsStride : r2;
+        storeFloat8(c3, acc30, acc31, rq, np, o, r3, nr);
+        storeFloat8(c2, acc20, acc21, rq, np, o, r2, nr);
+        storeFloat8(c1, acc10, acc11, rq, np, o, r1, nr);
+        storeFloat8(c0, acc00, acc01, rq, np, o, r0, nr);
+        continue;
       }
       if (mode == 2) {
         scalarRow(c3, acc30, acc31, rq, np, <usize>j, nr < 8 ? nr : 8, signed);

@@ -32,6 +32,16 @@
 //
 // The rounding result is then narrowed to int16 (saturating), clamped to [qmin, qmax] when the
 // activation range is narrower than the output type, and narrowed to 8 bits (saturating).
+//
+// Mode 3 ("hybrid"): float32 activations quantized at run time (hybrid.ts), int8 weights, float
+// output, as TFLite's hybrid kernels (src/kernels/conv/*.ts, their hybrid paths): with a = f32(acc)
+// and rs the row's input scale, in float32 steps
+//   form 0: y = a * f32(scale[c] * rs)      (+ bias[c])    (CONV_2D per-tensor, DEPTHWISE, FC)
+//   form 1: y = (a * scale[c]) * rs          (+ bias[c])    (CONV_2D per-channel)
+// then the activation clamp as the float kernels write it (pmax / pmin). The bias add is skipped
+// without a bias (CONV_2D, DEPTHWISE: -0 stays -0); FULLY_CONNECTED always adds (0 without one).
+// Header: RQ_SHIFT = form, RQ_CLAMP = add the bias, RQ_QMIN / RQ_QMAX = the float clamp (f32
+// bits); arrays: RQA_BIAS = accumulator start (int32), RQA_MULT = scale[c], RQA_C = bias[c] (f32).
 
 // Header words of a requantization block (then per-column arrays of np = roundUp8(n) entries).
 export const RQ_MODE = 0;
@@ -59,6 +69,20 @@ export const RQA_K: usize = 7; // int64: 2 units
 @inline
 export function rqArray(rq: usize, np: usize, which: usize): usize {
   return rq + RQ_HEADER_BYTES + which * (np << 2);
+}
+
+/** Mode 3 for 4 columns: float32 outputs of accumulators `acc`; rs points at the row's input scale. */
+// @ts-ignore: decorator
+@inline
+export function hybridOut(acc: v128, rq: usize, np: usize, o: usize, rs: usize): v128 {
+  const a = f32x4.convert_i32x4_s(acc);
+  const s = v128.load(rqArray(rq, np, RQA_MULT) + o);
+  const r = v128.load32_splat(rs);
+  let v = load<i32>(rq + (<usize>RQ_SHIFT << 2)) == 0 ? f32x4.mul(a, f32x4.mul(s, r)) : f32x4.mul(f32x4.mul(a, s), r);
+  if (load<i32>(rq + (<usize>RQ_CLAMP << 2)) != 0) v = f32x4.add(v, v128.load(rqArray(rq, np, RQA_C) + o));
+  const lo = v128.load32_splat(rq + (<usize>RQ_QMIN << 2));
+  const hi = v128.load32_splat(rq + (<usize>RQ_QMAX << 2));
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
 }
 
 /** Mode 0 for 4 columns: `acc` holds 2 * 2^left * (acc + bias); `o` is the column's byte offset (4 * col). */
