@@ -98,10 +98,14 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     const pixels = ref.w.batches * ref.w.outH * ref.w.outW;
     const block = blockRows(rowBytes, pixels);
     const chunks = chunksFor(env, pixels * ref.k * n);
-    const scratchStride = align64(block * rowBytes + 16); // + slack for whole-vector zeroing (widen.ts)
+    // Float: the packed A block (f32_gemm.ts), then the im2col rows; quantized: the int16 rows
+    // + slack for whole-vector zeroing (widen.ts).
+    const scratchStride = float
+      ? align64((ref.direct ? 1 : 2) * block * rowBytes)
+      : align64(block * rowBytes + 16);
     // Hybrid: [quantized image, its scale and zero point | im2col blocks] in one scratch.
     const hybridBytes = ref.path === 'hybrid' ? hybridInputBytes(1, ref.w.inH * ref.w.inW * ref.w.inC) : 0;
-    const scratch = float && ref.direct ? -1 : ctx.requestScratch(hybridBytes + chunks * scratchStride);
+    const scratch = ctx.requestScratch(hybridBytes + chunks * scratchStride);
     const hybrid =
       ref.path === 'hybrid'
         ? prepareHybridInput(

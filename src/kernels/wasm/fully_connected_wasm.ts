@@ -81,12 +81,14 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
     const rqBytes = float ? 0 : requantBlockBytes(ref.units);
     const rqOffset = PARAMS_BYTES + align64(packedBytes);
     const chunks = chunksFor(env, ref.batch * ref.units * ref.depth);
-    const rowBytes = roundUp8(ref.depth) * 2;
+    // Float: rows of A packed 4-row tile by tile (f32_gemm.ts); quantized: rows widened to
+    // int16 + slack for whole-vector zeroing (widen.ts).
+    const rowBytes = float ? ref.depth * 4 : roundUp8(ref.depth) * 2;
     const block = blockRows(rowBytes, ref.batch);
-    const scratchStride = align64(block * rowBytes + 16); // + slack for whole-vector zeroing (widen.ts)
+    const scratchStride = align64(block * rowBytes + (float ? 0 : 16));
     // Hybrid: [quantized rows, their scales and zero points | widened blocks] in one scratch.
     const hybridBytes = ref.path === 'hybrid' ? hybridInputBytes(ref.batch, ref.depth) : 0;
-    const scratch = float ? -1 : ctx.requestScratch(hybridBytes + chunks * scratchStride);
+    const scratch = ctx.requestScratch(hybridBytes + chunks * scratchStride);
     const hybrid =
       ref.path === 'hybrid'
         ? prepareHybridInput(ctx, env, inst, scratch, ref.batch, ref.depth, ref.asymmetric)
@@ -101,7 +103,7 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
         persistent: ctx.requestPersistent(rqOffset + align64(rqBytes)),
         params: 0,
         scratch,
-        scratchWord: hybrid ? -1 : Q.SCRATCH,
+        scratchWord: hybrid ? -1 : float ? G.SCRATCH : Q.SCRATCH,
         ...(hybrid
           ? {
               scratchOffsets: [
@@ -146,6 +148,9 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
       i32[G.LDC] = ref.units * 4;
       f32[G.LO] = ref.lo;
       f32[G.HI] = ref.hi;
+      i32[G.SCRATCH_STRIDE] = d.scratchStride;
+      i32[G.BLOCK] = d.block;
+      d.job.scratchAddress = -1;
       packF32Gemm(
         filter.data as Float32Array,
         (bias?.data as Float32Array | undefined) ?? null,

@@ -6,7 +6,21 @@
  */
 
 /** Words of a float GEMM job (assembly/f32_gemm.ts). */
-export const G = { M: 0, N: 1, K: 2, A: 3, LDA: 4, B: 5, C: 6, LDC: 7, LO: 8, HI: 9 } as const;
+export const G = {
+  M: 0,
+  N: 1,
+  K: 2,
+  A: 3,
+  LDA: 4,
+  B: 5,
+  C: 6,
+  LDC: 7,
+  LO: 8,
+  HI: 9,
+  SCRATCH: 10,
+  SCRATCH_STRIDE: 11,
+  BLOCK: 12,
+} as const;
 
 /** Words of a quantized GEMM job (assembly/conv.ts, q8_gemm_job). */
 export const Q = {

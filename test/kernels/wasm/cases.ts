@@ -373,5 +373,18 @@ DEPTHWISE_CASES.push({
 FC_CASES.push(
   { name: 'fc 1x300 -> 211 split by units', op: 'FULLY_CONNECTED', inShape: [1, 300], outC: 211 },
   { name: 'fc 37x64 -> 30 split by rows', op: 'FULLY_CONNECTED', inShape: [37, 64], outC: 30 },
+  // Float A is packed in blocks of ~16 KiB of rows (12 here), 4-row tiles: blocks chain, the
+  // last tile is short, k is not a multiple of the packer's 4.
+  { name: 'fc 30x301 -> 9 packed blocks', op: 'FULLY_CONNECTED', inShape: [30, 301], outC: 9 },
 );
+// 1x1 convolution over several packed blocks of 28 pixels (k = 131), the last one short.
+CONV_CASES.push({
+  name: 'conv 1x1 packed blocks k 131',
+  op: 'CONV_2D',
+  inShape: [1, 9, 15, 131],
+  outC: 12,
+  fh: 1,
+  fw: 1,
+  act: ACT.RELU,
+});
 ADD_CASES.push({ name: 'add split across threads', op: 'ADD', inShape: [1, 13, 1001], outC: 1001 });

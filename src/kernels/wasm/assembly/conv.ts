@@ -4,7 +4,7 @@
 // in a per-thread scratch buffer, so the block stays in cache while the GEMM consumes it.
 // Padding positions hold 0 (float) or the input zero point (quantized: x - zp = 0 there).
 
-import { f32_gemm_simd_4x8 } from './f32_gemm';
+import { f32_gemm_simd_4x8, packedABytes } from './f32_gemm';
 import { pa, pf, pi, splitAt } from './params';
 import { q8_gemm_simd_4x8c2 } from './q8_gemm';
 import { widenRows, widenSpan, zero16 } from './widen';
@@ -124,7 +124,10 @@ function im2col(p: usize, q0: i32, rows: i32, dst: usize, es: usize, padByte: i3
   }
 }
 
-/** Job: output pixels of part `chunk` of a float convolution. */
+/**
+ * Job: output pixels of part `chunk` of a float convolution. The part's scratch holds the packed
+ * A block (f32_gemm.ts) and, for im2col, the block's im2col rows after it.
+ */
 export function f32_conv_job(p: usize, chunk: i32, chunks: i32): void {
   const pixels = pi(p, C_BATCHES) * pi(p, C_OUT_H) * pi(p, C_OUT_W);
   const n = pi(p, C_N);
@@ -136,16 +139,17 @@ export function f32_conv_job(p: usize, chunk: i32, chunks: i32): void {
   const ldc = (<usize>n) << 2;
   const lo = pf(p, C_LO);
   const hi = pf(p, C_HI);
-  if (pi(p, C_DIRECT)) {
-    if (q0 < q1) f32_gemm_simd_4x8(n, k, pa(p, C_X), (<usize>k) << 2, b, y, ldc, lo, hi, q0, q1, 0, n);
-    return;
-  }
   const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
   const block = pi(p, C_BLOCK);
+  if (pi(p, C_DIRECT)) {
+    if (q0 < q1) f32_gemm_simd_4x8(n, k, pa(p, C_X), (<usize>k) << 2, b, y, ldc, lo, hi, q0, q1, 0, n, scratch, block);
+    return;
+  }
+  const rowsAt = scratch + packedABytes(block, k);
   for (let q = q0; q < q1; q += block) {
     const rows = q + block < q1 ? block : q1 - q;
-    im2col(p, q, rows, scratch, 4, 0);
-    f32_gemm_simd_4x8(n, k, scratch, (<usize>k) << 2, b, y + <usize>q * ldc, ldc, lo, hi, 0, rows, 0, n);
+    im2col(p, q, rows, rowsAt, 4, 0);
+    f32_gemm_simd_4x8(n, k, rowsAt, (<usize>k) << 2, b, y + <usize>q * ldc, ldc, lo, hi, 0, rows, 0, n, scratch, block);
   }
 }
 
