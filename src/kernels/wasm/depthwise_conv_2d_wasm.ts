@@ -20,6 +20,7 @@ import { D, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
 import {
   depthwiseChannelSums,
+  f32DepthwisePackedFloats,
   packDepthwiseF32,
   packDepthwiseQ8,
   q8DepthwisePackedBytes,
@@ -88,9 +89,11 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     const taps = ref.w.filterH * ref.w.filterW;
     const cp = roundUp8(ref.outC);
     const weightsOffset = PARAMS_BYTES;
+    // Float: the bias is packed with the weights (packDepthwiseF32).
     const biasOffset =
-      weightsOffset + align64(float ? taps * cp * 4 : q8DepthwisePackedBytes(taps, ref.outC));
-    const biasBytes = float ? cp * 4 : requantBlockBytes(ref.outC);
+      weightsOffset +
+      align64(float ? f32DepthwisePackedFloats(taps, ref.outC) * 4 : q8DepthwisePackedBytes(taps, ref.outC));
+    const biasBytes = float ? 0 : requantBlockBytes(ref.outC);
     const zpRowOffset = biasOffset + align64(biasBytes);
     const chunks = chunksFor(env, ref.w.batches * ref.w.outH * ref.w.outW * ref.outC * taps);
     const tableStride = align64((taps + 1) * 8); // two address tables (assembly/dwconv.ts)
@@ -173,13 +176,11 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
       f32[D.HI] = ref.hi;
       packDepthwiseF32(
         filter.data as Float32Array,
+        (bias?.data as Float32Array | undefined) ?? null,
         taps,
         c,
-        new Float32Array(buf, base + d.weightsOffset, taps * cp),
+        new Float32Array(buf, base + d.weightsOffset, f32DepthwisePackedFloats(taps, c)),
       );
-      const pb = new Float32Array(buf, base + d.biasOffset, cp);
-      pb.fill(0);
-      if (bias) pb.set(bias.data as Float32Array);
       return;
     }
     if (d.hybrid) {

@@ -90,11 +90,28 @@ export function packQ8Gemm(
   }
 }
 
-/** Packs depthwise weights [taps][C] as [taps][roundUp8(C)] float32. */
-export function packDepthwiseF32(w: Float32Array, taps: number, c: number, dst: Float32Array): void {
-  const cp = roundUp8(c);
-  dst.fill(0, 0, taps * cp);
-  for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) dst[t * cp + ch] = w[t * c + ch]!;
+/** Floats of packed float depthwise weights and bias: per 8 channels, the bias and each tap's 8 weights. */
+export function f32DepthwisePackedFloats(taps: number, c: number): number {
+  return roundUp8(c) * (taps + 1);
+}
+
+/**
+ * Packs float depthwise weights w[taps][C] and bias (or zeros) for assembly/f32_dwconv.ts: per
+ * group of 8 channels, [bias | w(tap 0) | ... | w(tap taps-1)] x 8 floats, zero past C. Never throws.
+ */
+export function packDepthwiseF32(
+  w: Float32Array,
+  bias: Float32Array | null,
+  taps: number,
+  c: number,
+  dst: Float32Array,
+): void {
+  dst.fill(0, 0, f32DepthwisePackedFloats(taps, c));
+  for (let ch = 0; ch < c; ch++) {
+    const g = (ch >> 3) * (taps + 1) * 8 + (ch & 7);
+    if (bias) dst[g] = bias[ch]!;
+    for (let t = 0; t < taps; t++) dst[g + (t + 1) * 8] = w[t * c + ch]!;
+  }
 }
 
 /** Bytes of packed quantized depthwise weights: per 8 channels, 32 bytes per pair of taps. */

@@ -360,6 +360,31 @@ DEPTHWISE_CASES.push(
   { name: 'dw 1x3', op: 'DEPTHWISE_CONV_2D', inShape: [1, 4, 9, 16], outC: 16, fh: 1, fw: 3, act: ACT.RELU6 },
 );
 
+// Float 3x3: the pixels inside the image along a row run 4 channels at a time (12 channels: a
+// whole 8-channel group and half of the next), the rest per pixel; odd widths, stride 2, dilation.
+DEPTHWISE_CASES.push(
+  {
+    name: 'dw 3x3 stride 2 12 channels wide rows',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 9, 21, 12],
+    outC: 12,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    act: ACT.RELU6,
+  },
+  {
+    name: 'dw 3x3 dilation 2 stride 2 6 channels',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [2, 11, 13, 6],
+    outC: 6,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    dilation: 2,
+  },
+);
+
 // Cases large enough (>= 50k multiply-adds or elements x 4) to be split across threads.
 DEPTHWISE_CASES.push({
   name: 'dw 3x3 split across threads',

@@ -1,16 +1,12 @@
-// DEPTHWISE_CONV_2D with depth multiplier 1 over NHWC tensors, 8 channels per vector step:
+// DEPTHWISE_CONV_2D with depth multiplier 1 over NHWC tensors: the parameter block of both
+// paths (D_* words) and the quantized path, 8 channels per vector step (the float path is
+// f32_dwconv.ts):
 //   y[b, oy, ox, c] = act(bias[c] + sum over in-image taps (fy, fx) of x[b, iy, ix, c] * w[fy, fx, c])
-// Rows of output pixels are split across threads. Per pixel the in-image tap range is computed
-// once; a 3x3 window fully inside the image (any stride or dilation) takes an unrolled 9-tap path,
-// border pixels and other window sizes loop over their taps. Channels past the last multiple of
-// 8 go through 4-lane (float) or scalar (quantized) tails.
-//
-// Packed float weights: [fh * fw][Cp] with Cp = channels rounded up to 8; bias: Cp floats.
-// Quantized: see below (tap pairs, int16 dot products, requantize.ts: bit-exact with TFLite's
-// reference DepthwiseConv / DepthwiseConvPerChannel).
-// Float bound: a float32 sum of at most fh*fw products from the bias, |error| <= fh*fw * 2^-24 * sum|terms|.
+// Rows of output pixels are split across threads. Channels past the last multiple of 8 go
+// through a scalar tail. Quantized weights: see below (tap pairs, int16 dot products,
+// requantize.ts: bit-exact with TFLite's reference DepthwiseConv / DepthwiseConvPerChannel).
 
-import { pa, pf, pi, splitAt } from './params';
+import { pa, pi, splitAt } from './params';
 import {
   RQ_CLAMP,
   RQ_MODE,
@@ -45,7 +41,7 @@ export const D_PAD_W = 13;
 export const D_X = 14;
 export const D_W = 15;
 export const D_Y = 16;
-export const D_BIAS = 17; // float bias (Cp floats) | requantization block
+export const D_BIAS = 17; // quantized: requantization block (float: the bias is packed with the weights)
 export const D_LO = 18; // f32 clamp
 export const D_HI = 19; // f32 clamp
 export const D_ZP_ROW = 20; // quantized: C + 8 bytes of the input zero point (taps outside the image)
@@ -54,139 +50,6 @@ export const D_SIGNED = 22;
 export const D_SCRATCH_STRIDE = 23;
 export const D_HYBRID = 24; // 1: X is the int8 image hybrid.ts quantized (one batch), output float32
 export const D_HRS = 25; // hybrid: address of the image's scale (float32)
-
-// First and end tap of a window starting at input position i0 (taps at i0 + t*d inside [0, size)).
-// Dilation 1 needs no division (this runs once per output pixel).
-// @ts-ignore: decorator
-@inline
-function firstTap(i0: i32, d: i32): i32 {
-  if (i0 >= 0) return 0;
-  return d == 1 ? -i0 : (-i0 + d - 1) / d;
-}
-
-// @ts-ignore: decorator
-@inline
-function endTap(i0: i32, d: i32, f: i32, size: i32): i32 {
-  if (i0 + (f - 1) * d < size) return f;
-  const e = d == 1 ? size - i0 : (size - i0 + d - 1) / d;
-  return e < f ? e : f;
-}
-
-/** Job: output rows of part `chunk` of a float depthwise convolution. */
-export function f32_dwconv_job(p: usize, chunk: i32, chunks: i32): void {
-  const inH = pi(p, D_IN_H);
-  const inW = pi(p, D_IN_W);
-  const C = pi(p, D_C);
-  const outH = pi(p, D_OUT_H);
-  const outW = pi(p, D_OUT_W);
-  const fh = pi(p, D_FH);
-  const fw = pi(p, D_FW);
-  const sh = pi(p, D_SH);
-  const sw = pi(p, D_SW);
-  const dh = pi(p, D_DH);
-  const dw = pi(p, D_DW);
-  const padH = pi(p, D_PAD_H);
-  const padW = pi(p, D_PAD_W);
-  const x = pa(p, D_X);
-  const w = pa(p, D_W);
-  const y = pa(p, D_Y);
-  const bias = pa(p, D_BIAS);
-  const vlo = f32x4.splat(pf(p, D_LO));
-  const vhi = f32x4.splat(pf(p, D_HI));
-  const lo = pf(p, D_LO);
-  const hi = pf(p, D_HI);
-  const rows = pi(p, D_BATCHES) * outH;
-  const r0 = splitAt(rows, chunk, chunks, 1);
-  const r1 = splitAt(rows, chunk + 1, chunks, 1);
-  const cBytes = <usize>C << 2;
-  const rowBytes = <usize>inW * cBytes;
-  const cp = ((C + 7) >> 3) << 3;
-  const tapBytes = <usize>cp << 2;
-  const c8 = <usize>(C & ~7) << 2;
-  const c4 = <usize>(C & ~3) << 2;
-  const dy = <usize>dh * rowBytes;
-  const dx = <usize>dw * cBytes;
-  const is3x3 = fh == 3 && fw == 3;
-  for (let row = r0; row < r1; row++) {
-    const b = row / outH;
-    const oy = row - b * outH;
-    const iy0 = oy * sh - padH;
-    const fyLo = firstTap(iy0, dh);
-    const fyHi = endTap(iy0, dh, fh, inH);
-    const image = x + <usize>b * <usize>inH * rowBytes;
-    let yp = y + <usize>row * <usize>outW * cBytes;
-    for (let ox = 0; ox < outW; ox++) {
-      const ix0 = ox * sw - padW;
-      const fxLo = firstTap(ix0, dw);
-      const fxHi = endTap(ix0, dw, fw, inW);
-      const base = image + <usize>iy0 * rowBytes + <usize>ix0 * cBytes;
-      const full = is3x3 && fyLo == 0 && fyHi == 3 && fxLo == 0 && fxHi == 3;
-      let c: usize = 0;
-      for (; c < c8; c += 32) {
-        let acc0 = v128.load(bias + c);
-        let acc1 = v128.load(bias + c, 16);
-        if (full) {
-          const q0 = base + c;
-          const q1 = q0 + dy;
-          const q2 = q1 + dy;
-          const wp = w + c;
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q0), v128.load(wp)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q0, 16), v128.load(wp, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q0 + dx), v128.load(wp + tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q0 + dx, 16), v128.load(wp + tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q0 + 2 * dx), v128.load(wp + 2 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q0 + 2 * dx, 16), v128.load(wp + 2 * tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q1), v128.load(wp + 3 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q1, 16), v128.load(wp + 3 * tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q1 + dx), v128.load(wp + 4 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q1 + dx, 16), v128.load(wp + 4 * tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q1 + 2 * dx), v128.load(wp + 5 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q1 + 2 * dx, 16), v128.load(wp + 5 * tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q2), v128.load(wp + 6 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q2, 16), v128.load(wp + 6 * tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q2 + dx), v128.load(wp + 7 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q2 + dx, 16), v128.load(wp + 7 * tapBytes, 16)));
-          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(q2 + 2 * dx), v128.load(wp + 8 * tapBytes)));
-          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(q2 + 2 * dx, 16), v128.load(wp + 8 * tapBytes, 16)));
-        } else {
-          for (let fy = fyLo; fy < fyHi; fy++) {
-            for (let fx = fxLo; fx < fxHi; fx++) {
-              const xp = base + <usize>fy * dy + <usize>fx * dx + c;
-              const wp = w + <usize>(fy * fw + fx) * tapBytes + c;
-              acc0 = f32x4.add(acc0, f32x4.mul(v128.load(xp), v128.load(wp)));
-              acc1 = f32x4.add(acc1, f32x4.mul(v128.load(xp, 16), v128.load(wp, 16)));
-            }
-          }
-        }
-        v128.store(yp + c, f32x4.min(f32x4.max(acc0, vlo), vhi));
-        v128.store(yp + c, f32x4.min(f32x4.max(acc1, vlo), vhi), 16);
-      }
-      for (; c < c4; c += 16) {
-        let acc = v128.load(bias + c);
-        for (let fy = fyLo; fy < fyHi; fy++) {
-          for (let fx = fxLo; fx < fxHi; fx++) {
-            const xp = base + <usize>fy * dy + <usize>fx * dx + c;
-            const wp = w + <usize>(fy * fw + fx) * tapBytes + c;
-            acc = f32x4.add(acc, f32x4.mul(v128.load(xp), v128.load(wp)));
-          }
-        }
-        v128.store(yp + c, f32x4.min(f32x4.max(acc, vlo), vhi));
-      }
-      for (; c < cBytes; c += 4) {
-        let acc = load<f32>(bias + c);
-        for (let fy = fyLo; fy < fyHi; fy++) {
-          for (let fx = fxLo; fx < fxHi; fx++) {
-            const xp = base + <usize>fy * dy + <usize>fx * dx + c;
-            const wp = w + <usize>(fy * fw + fx) * tapBytes + c;
-            acc += load<f32>(xp) * load<f32>(wp);
-          }
-        }
-        store<f32>(yp + c, acc < lo ? lo : acc > hi ? hi : acc);
-      }
-      yp += cBytes;
-    }
-  }
-}
 
 // Quantized path. Per pair of taps (t, t+1) and 8 channels, the two taps' inputs are widened to
 // int16 and interleaved per channel, [x(t,c0) x(t+1,c0) x(t,c1) x(t+1,c1) ...], so one

@@ -5,7 +5,8 @@
 
 import { binary_job } from './binary';
 import { f32_conv_job, q8_conv_job, q8_gemm_job } from './conv';
-import { f32_dwconv_job, q8_dwconv_job } from './dwconv';
+import { q8_dwconv_job } from './dwconv';
+import { f32_dwconv_job } from './f32_dwconv';
 import { f32_gemm_job } from './f32_gemm';
 import { hybrid_quantize_job } from './hybrid';
 import { global_pool_job } from './pool';
