@@ -84,8 +84,12 @@ const start = (d) => {
   }
 };
 let post;
-if (typeof require === 'function') {
-  const port = require('node:worker_threads').parentPort;
+// Node: getBuiltinModule, not require: an eval'd worker is an ES module when the process runs
+// with --input-type=module (workers inherit execArgv), and ES modules have no require.
+const nodeThreads = typeof process === 'object' && typeof process.getBuiltinModule === 'function'
+  ? process.getBuiltinModule('node:worker_threads') : undefined;
+if (nodeThreads) {
+  const port = nodeThreads.parentPort;
   post = (m) => port.postMessage(m);
   port.once('message', start);
 } else {
@@ -194,8 +198,12 @@ export class ThreadPool {
     let pending = threads - 1;
     let resolveReady = () => {};
     this.ready = new Promise<void>((r) => {
-      resolveReady = r;
-      setTimeout(r, READY_TIMEOUT_MS);
+      // Cleared once the workers serve jobs: a pending timer would keep Node alive for 5 s.
+      const timer = setTimeout(r, READY_TIMEOUT_MS);
+      resolveReady = () => {
+        clearTimeout(timer);
+        r();
+      };
     });
     const onReady = () => {
       if (--pending === 0) resolveReady();
