@@ -8,13 +8,43 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import sharp from 'sharp';
+import type sharpFn from 'sharp';
 import { ImageDecodeError } from '../errors.js';
 import { decodeBmp, isBmp } from '../vision/bmp_decoder.js';
 import type { RgbaImage } from '../vision/rgba_image.js';
 
 /** Largest image accepted, in pixels (sharp's default guard against decompression bombs). */
 const MAX_PIXELS = 268_402_689;
+
+let sharpLoaded: Promise<typeof sharpFn> | undefined;
+
+/**
+ * Returns sharp, imported on first use: loading libvips takes 100-200 ms, which importing
+ * `tflite-ts/node` (and every CLI command) would otherwise pay before doing anything. Throws
+ * ImageDecodeError naming `name` when sharp cannot be loaded (not installed for this platform).
+ */
+async function loadSharp(name: string): Promise<typeof sharpFn> {
+  sharpLoaded ??= import('sharp').then((m) => m.default);
+  try {
+    return await sharpLoaded;
+  } catch (err) {
+    sharpLoaded = undefined;
+    const why = err instanceof Error ? err.message.trim().split('\n')[0] : String(err);
+    throw new ImageDecodeError(
+      name,
+      `the image decoder sharp could not be loaded (${why}); reinstall it for this platform (npm install sharp) or pass BMP files`,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Loads the image decoder (sharp) now, so a timed first decode measures decoding only. Resolves
+ * either way: a decoder that cannot be loaded is reported by the decode itself.
+ */
+export async function loadImageDecoder(): Promise<void> {
+  await loadSharp('image').catch(() => undefined);
+}
 
 /** Turns sharp's (libvips') error text into a short reason. */
 function reasonOf(err: unknown): string {
@@ -34,6 +64,7 @@ function reasonOf(err: unknown): string {
 export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbaImage> {
   if (bytes.length === 0) throw new ImageDecodeError(name, 'the file is empty');
   if (isBmp(bytes)) return decodeBmp(bytes, name);
+  const sharp = await loadSharp(name);
   try {
     const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS, pages: 1 })
       .keepIccProfile() // keep the stored values: no colour-profile conversion

@@ -4,7 +4,7 @@
  */
 import { TfliteError } from '../errors.js';
 import type { ImageEvaluator } from '../eval/image_evaluator.js';
-import { decodeImageFile } from './decode_image.js';
+import { decodeImageFile, loadImageDecoder } from './decode_image.js';
 import type { ResultMessage } from './eval_protocol.js';
 
 /** Returns the code and message of an error (TfliteErrors keep theirs; others are INTERNAL). */
@@ -21,6 +21,7 @@ export async function evaluateFile(
   evaluator: ImageEvaluator,
   path: string,
 ): Promise<Pick<ResultMessage, 'decodeMs' | 'outcomes' | 'error'>> {
+  await loadImageDecoder(); // once per process: the decode times exclude loading sharp
   const t0 = performance.now();
   try {
     const pixels = await decodeImageFile(path);

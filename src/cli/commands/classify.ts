@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../command.js';
 import { type CliCommand, type CommonOptions, UsageError, commonOptions, runAction } from '../command.js';
-import { decodeImageFile } from '../../node/decode_image.js';
+import { decodeImageFile, loadImageDecoder } from '../../node/decode_image.js';
 import { ImageClassifier, type ImageClassifierOptions } from '../../vision/image_classifier.js';
 import { parseLabels } from '../../vision/label_map.js';
 import { RESIZE_METHODS } from '../../vision/resize.js';
@@ -99,6 +99,7 @@ export const classifyCommand: CliCommand = {
       runAction(ctx, 'classify', o, async () => {
         const options = await classifierOptions(o);
         const classifier = await ImageClassifier.create(new Uint8Array(await readFile(modelPath)), options);
+        await loadImageDecoder(); // the decode times below exclude loading sharp
         const io = ctx.io;
         const outcomes: ImageOutcome[] = [];
         const progress = images.length > 1 ? createProgress(io, images.length, 'classify') : undefined;
