@@ -1,8 +1,8 @@
 // One tflite-ts measurement in a fresh Node process (spawned by bench/run.mjs), printed as one
 // JSON line:
 //   node bench/node_runner.mjs MODEL --threads N [--runs R] [--reference]
-//     cold start: from importing the runtime (module parse, wasm compile) with the model bytes in
-//     memory to the first output (create, allocateTensors, set inputs, first invoke); then a
+//     cold start: from importing the package ('tflite-ts', as a user does: module load and parse,
+//     wasm compile) with the model bytes in memory to the first output (create, allocateTensors, set inputs, first invoke); then a
 //     warm-up of at least 1 s and R timed samples (batched when a run is under 0.5 ms), median
 //     and min per invocation; peak RSS of the process.
 //   node bench/node_runner.mjs --peak
@@ -41,9 +41,9 @@ const runs = Number(flag('--runs', '20'));
 const bytes = new Uint8Array(readFileSync(model));
 
 const t0 = performance.now();
-const { Interpreter } = await import('../dist/runtime/interpreter.js');
-const { createBuiltinRegistry } = await import('../dist/kernels/builtin_registry.js');
-const { randomInputs } = await import('../dist/runtime/random_inputs.js');
+// The package entry a user imports (package.json "exports": the bundle in dist/bundle/), through
+// the package's self-reference.
+const { Interpreter, createBuiltinRegistry, randomInputs } = await import('tflite-ts');
 const it = await Interpreter.create(bytes, {
   threads,
   registry: createBuiltinRegistry({ optimized: !args.includes('--reference') }),

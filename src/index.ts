@@ -46,3 +46,15 @@ export {
 // Post-training quantization: dynamic range, float16, full-integer int8 and 16x8, with calibration
 // sources (tensors, .npy, images through the vision preprocessing).
 export * from './quantize/index.js';
+// Runtime: the interpreter, kernel registries (the default one runs the WebAssembly kernels where
+// they apply; `createBuiltinRegistry({ optimized: false })` the reference kernels only) and the
+// seeded random inputs the CLI and benchmarks feed (the peers harness's values).
+export {
+  Interpreter,
+  TensorHandle,
+  type InterpreterOptions,
+  type TensorInfo,
+} from './runtime/interpreter.js';
+export { KernelRegistry } from './kernels/registry.js';
+export { createBuiltinRegistry } from './kernels/builtin_registry.js';
+export { randomInputs } from './runtime/random_inputs.js';
