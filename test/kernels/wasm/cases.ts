@@ -402,6 +402,40 @@ FC_CASES.push(
   // last tile is short, k is not a multiple of the packer's 4.
   { name: 'fc 30x301 -> 9 packed blocks', op: 'FULLY_CONNECTED', inShape: [30, 301], outC: 9 },
 );
+// Float 3x3 stride 2 over 3 channels: 4 pixels at a time on the input where the windows lie
+// inside the image, im2col for padding columns and rows and a row's last 1-3 pixels.
+CONV_CASES.push(
+  {
+    name: 'conv 3x3 s2 c3 SAME wide',
+    op: 'CONV_2D',
+    inShape: [1, 11, 21, 3],
+    outC: 8,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+  },
+  {
+    name: 'conv 3x3 s2 c3 VALID batch 2 17 channels',
+    op: 'CONV_2D',
+    inShape: [2, 10, 19, 3],
+    outC: 17,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    padding: 'VALID',
+    act: ACT.RELU6,
+  },
+  {
+    name: 'conv 3x3 s2 c3 split across threads',
+    op: 'CONV_2D',
+    inShape: [1, 33, 35, 3],
+    outC: 16,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    act: ACT.RELU,
+  },
+);
 // 1x1 convolution over several packed blocks of 28 pixels (k = 131), the last one short.
 CONV_CASES.push({
   name: 'conv 1x1 packed blocks k 131',
