@@ -41,11 +41,14 @@ export interface RequantColumns {
 
 /** The chosen mode and the factor each column's weights and accumulator start are packed with. */
 export interface RequantPlan {
-  /** 0 uniform shift, 1 per-channel shifts, 2 scalar (see assembly/requantize.ts). */
-  mode: 0 | 1 | 2;
-  /** e (mode 0) or D (mode 1). */
+  /**
+   * 0 uniform shift, 1 per-channel shifts, 2 scalar, 4 per-channel shifts whose clamp of q can
+   * never bind (see assembly/requantize.ts).
+   */
+  mode: 0 | 1 | 2 | 4;
+  /** e (mode 0) or D (modes 1 and 4). */
   shift: number;
-  /** Per column: 2^(1 + left) in modes 0 / 1 (1 for constant columns), 1 in mode 2. */
+  /** Per column: 2^(1 + left) in modes 0 / 1 / 4 (1 for constant columns), 1 in mode 2. */
   factor: Int32Array;
   /** Per column: the constant output minus the zero point, or NaN for a live column. */
   constant: Float64Array;
@@ -95,12 +98,31 @@ export function planRequant(cols: RequantColumns): RequantPlan {
   const e0 = es[0] ?? 1;
   const uniform = e0 >= 1 && e0 <= 21 && es.every((e) => e === e0);
   for (const j of live) factor[j] = 2 ** (1 + Math.max(cols.shifts[j]!, 0));
+  const d = uniform ? e0 : Math.max(1, ...es);
   return {
-    mode: uniform ? 0 : 1,
-    shift: uniform ? e0 : Math.max(1, ...es),
+    mode: uniform ? 0 : clampFree(cols, live, d) ? 4 : 1,
+    shift: d,
     factor,
     constant,
   };
+}
+
+/**
+ * True when the per-channel mode's clamp of q (assembly/requantize.ts) can be skipped for every
+ * live column: either it never binds (|q| <= 2^(e+8)), or v = q * 2^(D - e) + C never wraps
+ * (|q| * 2^(D - e) + |C| < 2^31 with C = 2^(D-1) + value * 2^D, |value| <= 255), and then the
+ * rounding divide of v is exact without it. |q| <= (bound * 2^left * m + 2^30) / 2^31 + 1/2,
+ * bounded above with a unit to spare for the float64 rounding of the product.
+ */
+function clampFree(cols: RequantColumns, live: readonly number[], d: number): boolean {
+  const limit = 2 ** 31 - 2 ** (d - 1) - 255 * 2 ** d - 1;
+  return live.every((j) => {
+    const shift = cols.shifts[j]!;
+    const e = Math.max(-shift, 0);
+    const q =
+      Math.floor((cols.bound[j]! * 2 ** Math.max(shift, 0) * cols.multipliers[j]! + 2 ** 30) / 2 ** 31) + 1;
+    return q <= 2 ** (e + 8) || q * 2 ** (d - e) < limit;
+  });
 }
 
 /** Writes the block (header and per-column arrays) for `plan` into dst; never throws. */
@@ -141,7 +163,7 @@ export function writeRequantBlock(dst: Uint8Array, cols: RequantColumns, plan: R
       i32[at(RQA.MULT, j)] = cols.multipliers[j]!;
       i32[at(RQA.HI, j)] = 2 ** (e + 8);
       i32[at(RQA.LO, j)] = -(2 ** (e + 8));
-      i32[at(RQA.P2, j)] = plan.mode === 1 ? 2 ** (s - e) : 1;
+      i32[at(RQA.P2, j)] = plan.mode === 1 || plan.mode === 4 ? 2 ** (s - e) : 1;
     } else {
       i32[at(RQA.HI, j)] = 2 ** 8;
       i32[at(RQA.LO, j)] = -(2 ** 8);

@@ -132,7 +132,7 @@ function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usi
   const v =
     mode == 0
       ? narrow8(rqUniform(acc0, rq, np, o, s), rqUniform(acc1, rq, np, o + 16, s), clamp, vmin, vmax, signed)
-      : narrow8(rqPerChannel(acc0, rq, np, o, s), rqPerChannel(acc1, rq, np, o + 16, s), clamp, vmin, vmax, signed);
+      : narrow8(rqPerChannel(acc0, rq, np, o, s, mode == 1), rqPerChannel(acc1, rq, np, o + 16, s, mode == 1), clamp, vmin, vmax, signed);
   if (r >= 8) v128.store64_lane(yp, v, 0);
   else storePartial(yp, v, r);
 }

@@ -182,11 +182,16 @@ export function q8_gemm_simd_4x8c2(
         store8(c2, narrow8(rqUniform(acc20, rq, np, o, s), rqUniform(acc21, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
         store8(c1, narrow8(rqUniform(acc10, rq, np, o, s), rqUniform(acc11, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
         store8(c0, narrow8(rqUniform(acc00, rq, np, o, s), rqUniform(acc01, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
+      } else if (mode == 4) {
+        store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s, false), rqPerChannel(acc31, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+        store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s, false), rqPerChannel(acc21, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+        store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s, false), rqPerChannel(acc11, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+        store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s, false), rqPerChannel(acc01, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
       } else {
-        store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s), rqPerChannel(acc31, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-        store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s), rqPerChannel(acc21, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-        store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s), rqPerChannel(acc11, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-        store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s), rqPerChannel(acc01, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
+        store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s, true), rqPerChannel(acc31, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
+        store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s, true), rqPerChannel(acc21, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
+        store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s, true), rqPerChannel(acc11, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
+        store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s, true), rqPerChannel(acc01, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
       }
     }
   }
