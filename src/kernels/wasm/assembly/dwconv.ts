@@ -235,39 +235,36 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
       const tabEnd = tab + (slots << 2);
       let c: usize = 0;
       let wg = w;
-      if (taps == 9) {
-        // 3x3 windows (any stride, dilation, border): the 9 tap addresses once per pixel, the
-        // taps unrolled with the weights at constant offsets, and the ninth tap paired with
-        // itself (its partner weight is 0) instead of a load of the zero-point row.
-        const t0 = load<usize>(tab) + po;
-        const t1 = load<usize>(tab, 4) + po;
-        const t2 = load<usize>(tab, 8) + po;
-        const t3 = load<usize>(tab, 12) + po;
-        const t4 = load<usize>(tab, 16) + po;
-        const t5 = load<usize>(tab, 20) + po;
-        const t6 = load<usize>(tab, 24) + po;
-        const t7 = load<usize>(tab, 28) + po;
-        const t8 = load<usize>(tab, 32) + po;
+      if (taps == 9 && tab == rowTable) {
+        // 3x3 window inside the image: three row pointers and the tap step, five live
+        // addresses instead of nine (V8 kept the nine in stack slots).
+        const r0 = load<usize>(tab) + po;
+        const r1 = load<usize>(tab, 12) + po;
+        const r2 = load<usize>(tab, 24) + po;
+        const dx2 = dx << 1;
         for (; c < c8; c += 8) {
           let acc0 = v128.load(biasBase + (c << 2));
           let acc1 = v128.load(biasBase + (c << 2), 16);
-          let xa = load8<T>(t0 + c);
-          let xb = load8<T>(t1 + c);
+          const a0 = r0 + c;
+          const a1 = r1 + c;
+          const a2 = r2 + c;
+          let xa = load8<T>(a0);
+          let xb = load8<T>(a0 + dx);
           acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg)));
           acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 16)));
-          xa = load8<T>(t2 + c);
-          xb = load8<T>(t3 + c);
+          xa = load8<T>(a0 + dx2);
+          xb = load8<T>(a1);
           acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg, 32)));
           acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 48)));
-          xa = load8<T>(t4 + c);
-          xb = load8<T>(t5 + c);
+          xa = load8<T>(a1 + dx);
+          xb = load8<T>(a1 + dx2);
           acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg, 64)));
           acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 80)));
-          xa = load8<T>(t6 + c);
-          xb = load8<T>(t7 + c);
+          xa = load8<T>(a2);
+          xb = load8<T>(a2 + dx);
           acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg, 96)));
           acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 112)));
-          xa = load8<T>(t8 + c);
+          xa = load8<T>(a2 + dx2);
           acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xa), v128.load(wg, 128)));
           acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xa), v128.load(wg, 144)));
           finish8(yp + c * oes, acc0, acc1, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed, rs);
