@@ -57,7 +57,7 @@ const selected = opt('--models', '')
       .map((s) => Object.keys(ALL_MODELS).find((k) => k.includes(s)) ?? s)
   : Object.keys(ALL_MODELS);
 
-if (!existsSync(join(root, 'dist', 'runtime', 'interpreter.js'))) {
+if (!existsSync(join(root, 'dist', 'bundle', 'index.js'))) {
   console.error('bench: dist/ is missing; run `npm run build` first');
   process.exit(1);
 }
@@ -404,7 +404,7 @@ for (const threads of threadList) {
 }
 lines.push('## Cold start (model bytes to first result, 1 thread)', '');
 lines.push(
-  'Node: from importing the runtime to the first output. Browser: from navigation start (page, bundle and model download included), as the peers harness measures init_ms + first_run_ms.',
+  'Node: from importing the package (`tflite-ts`, its bundled entry) to the first output. Browser: from navigation start (page, bundle and model download included), as the peers harness measures init_ms + first_run_ms.',
   '',
 );
 lines.push(
