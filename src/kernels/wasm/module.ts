@@ -7,7 +7,10 @@
  */
 import { inflateSync } from 'fflate';
 import { TfliteError } from '../../errors.js';
-import { KERNELS_WASM_DEFLATED_BASE64 } from './generated/kernels_wasm.js';
+import {
+  KERNELS_RELAXED_WASM_DEFLATED_BASE64,
+  KERNELS_WASM_DEFLATED_BASE64,
+} from './generated/kernels_wasm.js';
 
 /** Bytes at the start of an interpreter's memory reserved for the kernel module and thread pool. */
 export const WASM_RESERVED_BYTES = 4096;
@@ -66,17 +69,61 @@ function nodeInflateRaw(): ((data: Uint8Array) => Uint8Array) | undefined {
   return zlib ? (data) => zlib.inflateRawSync(data) : undefined;
 }
 
-/** Returns the module bytes (a fresh copy; the build stores them deflated, see build.mjs). */
+/** Inflates one of the build's base64 modules. */
+function inflateBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const packed = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) packed[i] = bin.charCodeAt(i);
+  // fflate's deflateSync writes raw DEFLATE. In Node, zlib inflates it natively: fflate's
+  // inflate ran cold (interpreted) code for ~6 ms of a process's cold start.
+  return (nodeInflateRaw() ?? inflateSync)(packed);
+}
+
+/**
+ * A module of one function (v128, v128, v128) -> v128 returning f32x4.relaxed_madd of its
+ * parameters: it validates exactly where the engine has relaxed SIMD.
+ */
+// prettier-ignore
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // header
+  1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, // type section: (v128 v128 v128) -> v128
+  3, 2, 1, 0, // function section
+  0x0a, 0x0d, 1, 0x0b, 0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 0x02, 0x0b, // local.get 0..2, f32x4.relaxed_madd
+]);
+
+/** Which build of the module runs: with relaxed SIMD (assembly/fma.ts) or plain SIMD. */
+export type KernelVariant = 'relaxed-simd' | 'simd';
+let variant: KernelVariant = 'simd';
+
+/**
+ * Returns the module bytes (a fresh copy; the build stores them deflated, see build.mjs). The one
+ * place that picks the build: the relaxed-SIMD one where the engine validates it (Chromium; Node
+ * 20 only with --experimental-wasm-relaxed-simd), else the plain-SIMD one.
+ */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   if (!inflated) {
-    const bin = atob(KERNELS_WASM_DEFLATED_BASE64);
-    const packed = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) packed[i] = bin.charCodeAt(i);
-    // fflate's deflateSync writes raw DEFLATE. In Node, zlib inflates it natively: fflate's
-    // inflate ran cold (interpreted) code for ~6 ms of a process's cold start.
-    inflated = (nodeInflateRaw() ?? inflateSync)(packed);
+    // A 37-byte module first, so engines without relaxed SIMD never inflate its build.
+    let relaxed: Uint8Array | undefined;
+    try {
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE)) {
+        relaxed = inflateBase64(KERNELS_RELAXED_WASM_DEFLATED_BASE64);
+        const unshared = new Uint8Array(relaxed);
+        sharedToUnshared(unshared);
+        if (!WebAssembly.validate(unshared)) relaxed = undefined;
+      }
+    } catch {
+      relaxed = undefined;
+    }
+    inflated = relaxed ?? inflateBase64(KERNELS_WASM_DEFLATED_BASE64);
+    variant = relaxed ? 'relaxed-simd' : 'simd';
   }
   return new Uint8Array(inflated);
+}
+
+/** Returns which build of the module this process runs (chosen on first use). */
+export function kernelVariant(): KernelVariant {
+  kernelModuleBytes();
+  return variant;
 }
 
 /**

@@ -10,6 +10,8 @@
 // Weights are packed as for the GEMM (packing.ts, packF32Gemm, k = 27 in TFLite's (fy, fx, c)
 // order); the sums run in the same k order from the bias, so outputs equal the GEMM path's.
 
+import { fmadd } from './fma';
+
 // @ts-ignore: decorator
 @inline
 function clamp(v: v128, lo: v128, hi: v128): v128 {
@@ -85,17 +87,17 @@ export function f32_conv3x3s2c3_tiles(
           const w1 = v128.load(pb, 16);
           pb += 32;
           const v0 = v128.load32_splat(p);
-          acc00 = f32x4.add(acc00, f32x4.mul(v0, w0));
-          acc01 = f32x4.add(acc01, f32x4.mul(v0, w1));
+          acc00 = fmadd(v0, w0, acc00);
+          acc01 = fmadd(v0, w1, acc01);
           const v1 = v128.load32_splat(p, 24);
-          acc10 = f32x4.add(acc10, f32x4.mul(v1, w0));
-          acc11 = f32x4.add(acc11, f32x4.mul(v1, w1));
+          acc10 = fmadd(v1, w0, acc10);
+          acc11 = fmadd(v1, w1, acc11);
           const v2 = v128.load32_splat(p, 48);
-          acc20 = f32x4.add(acc20, f32x4.mul(v2, w0));
-          acc21 = f32x4.add(acc21, f32x4.mul(v2, w1));
+          acc20 = fmadd(v2, w0, acc20);
+          acc21 = fmadd(v2, w1, acc21);
           const v3 = v128.load32_splat(p, 72);
-          acc30 = f32x4.add(acc30, f32x4.mul(v3, w0));
-          acc31 = f32x4.add(acc31, f32x4.mul(v3, w1));
+          acc30 = fmadd(v3, w0, acc30);
+          acc31 = fmadd(v3, w1, acc31);
           p += 4;
         }
       }

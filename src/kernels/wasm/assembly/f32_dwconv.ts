@@ -41,6 +41,7 @@ import {
   D_X,
   D_Y,
 } from './dwconv';
+import { fmadd } from './fma';
 import { pa, pf, pi, splitAt } from './params';
 
 // First and end tap of a window starting at input position i0 (taps at i0 + t*d inside [0, size)).
@@ -69,7 +70,7 @@ function clamp(v: v128, lo: v128, hi: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function madd(acc: v128, x: v128, w: v128): v128 {
-  return f32x4.add(acc, f32x4.mul(x, w));
+  return fmadd(x, w, acc);
 }
 
 /** Job: output rows of part `chunk` of a float depthwise convolution. */

@@ -26,6 +26,7 @@
 // Float bound: each output is a float32 sum of k products in k order starting from the bias,
 // |error| <= k * 2^-24 * sum |terms| (the reference accumulates in double and rounds once).
 
+import { fmadd } from './fma';
 import { pa, pf, pi, splitAt } from './params';
 
 // Parameter words of a GEMM job.
@@ -146,17 +147,17 @@ export function f32_gemm_packed_4x8(
         const w1 = v128.load(pb, 16);
         pb += 32;
         const x0 = v128.load32_splat(p);
-        acc00 = f32x4.add(acc00, f32x4.mul(x0, w0));
-        acc01 = f32x4.add(acc01, f32x4.mul(x0, w1));
+        acc00 = fmadd(x0, w0, acc00);
+        acc01 = fmadd(x0, w1, acc01);
         const x1 = v128.load32_splat(p, 4);
-        acc10 = f32x4.add(acc10, f32x4.mul(x1, w0));
-        acc11 = f32x4.add(acc11, f32x4.mul(x1, w1));
+        acc10 = fmadd(x1, w0, acc10);
+        acc11 = fmadd(x1, w1, acc11);
         const x2 = v128.load32_splat(p, 8);
-        acc20 = f32x4.add(acc20, f32x4.mul(x2, w0));
-        acc21 = f32x4.add(acc21, f32x4.mul(x2, w1));
+        acc20 = fmadd(x2, w0, acc20);
+        acc21 = fmadd(x2, w1, acc21);
         const x3 = v128.load32_splat(p, 12);
-        acc30 = f32x4.add(acc30, f32x4.mul(x3, w0));
-        acc31 = f32x4.add(acc31, f32x4.mul(x3, w1));
+        acc30 = fmadd(x3, w0, acc30);
+        acc31 = fmadd(x3, w1, acc31);
         p += 16;
       }
       tile = end;
