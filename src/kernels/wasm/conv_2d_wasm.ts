@@ -119,7 +119,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     // + slack for whole-vector zeroing (widen.ts).
     const scratchStride = float
       ? align64((ref.direct ? 1 : 2) * block * rowBytes)
-      : align64(block * rowBytes + 16);
+      : align64((block + 1) * rowBytes + 16); // + the im2col row built before its tiles, + slack (widen.ts)
     // Hybrid: [quantized image, its scale and zero point | im2col blocks] in one scratch.
     const hybridBytes = ref.path === 'hybrid' ? hybridInputBytes(1, ref.w.inH * ref.w.inW * ref.w.inC) : 0;
     const scratch = ctx.requestScratch(hybridBytes + chunks * scratchStride);

@@ -8,7 +8,7 @@ import { f32_conv3x3s2c3_tiles } from './f32_conv3x3s2';
 import { f32_gemm_simd_4x8, packedABytes } from './f32_gemm';
 import { pa, pf, pi, splitAt } from './params';
 import { q8_gemm_simd_4x8c2 } from './q8_gemm';
-import { widenRows, widenSpan, zero16 } from './widen';
+import { tileRow, widenRows, widenSpan, zero16 } from './widen';
 
 // Parameter words of a convolution job (float and quantized).
 export const C_BATCHES = 0;
@@ -217,8 +217,12 @@ function f32Conv3x3s2Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): vo
   }
 }
 
-/** im2col rows of `rows` output pixels from pixel q0 as int16 x - zp (0 at padding taps), k8 per row. */
-function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32): void {
+/**
+ * im2col rows of `rows` output pixels from pixel q0 as int16 x - zp (0 at padding taps), k8 per
+ * row: each row is built in `row` (k8 values + 16 bytes of slack) and copied into the 4-row
+ * tiles of the block at dst (widen.ts).
+ */
+function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32, row: usize): void {
   const inH = pi(p, C_IN_H);
   const inW = pi(p, C_IN_W);
   const inC = <usize>pi(p, C_IN_C);
@@ -238,7 +242,6 @@ function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32)
   const span = <usize>fw * inC;
   const tail = <usize>k8 - <usize>fh * span;
   const perImage = outH * outW;
-  let d = dst;
   for (let q = q0; q < q0 + rows; q++) {
     const b = q / perImage;
     const r = q - b * perImage;
@@ -248,6 +251,7 @@ function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32)
     const ix0 = ox * sw - padW;
     const image = x + <usize>b * <usize>inH * rowBytes;
     const wholeRow = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+    let d = row;
     for (let fy = 0; fy < fh; fy++) {
       const iy = iy0 + fy * dh;
       if (iy < 0 || iy >= inH) {
@@ -266,7 +270,7 @@ function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32)
       d += span << 1;
     }
     zero16(d, tail);
-    d += tail << 1;
+    tileRow(dst, q - q0, row, k8);
   }
 }
 
@@ -293,11 +297,13 @@ export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
   const ldc = hybrid ? <usize>n << 2 : <usize>n;
   const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
   const block = pi(p, C_BLOCK);
+  // im2col: one row is built after the block's tiles, then copied into them.
+  const staging = scratch + (<usize>block * <usize>k8 << 1);
   for (let q = q0; q < q1; q += block) {
     const rows = q + block < q1 ? block : q1 - q;
-    if (direct) widenRows(signed, x + <usize>q * <usize>k, <usize>k, rows, k, scratch, k8, zp);
-    else if (signed) im2col16<i8>(p, q, rows, scratch, k8, zp);
-    else im2col16<u8>(p, q, rows, scratch, k8, zp);
+    if (direct) widenRows(signed, x + <usize>q * <usize>k, <usize>k, rows, k, scratch, k8, zp, 0);
+    else if (signed) im2col16<i8>(p, q, rows, scratch, k8, zp, staging);
+    else im2col16<u8>(p, q, rows, scratch, k8, zp, staging);
     q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n, pa(p, C_HRS), 0);
   }
 }
@@ -357,10 +363,10 @@ export function q8_gemm_job(p: usize, chunk: i32, chunks: i32): void {
       // Each row has its own zero point.
       for (let r = 0; r < rows; r++) {
         const row = <usize>(i + r);
-        widenRows(true, a + row * lda, lda, 1, k, scratch + (<usize>r * <usize>k8 << 1), k8, load<i32>(off + (row << 2)));
+        widenRows(true, a + row * lda, lda, 1, k, scratch, k8, load<i32>(off + (row << 2)), r);
       }
     } else {
-      widenRows(signed, a + <usize>i * lda, lda, rows, k, scratch, k8, pi(p, Q_ZP_IN));
+      widenRows(signed, a + <usize>i * lda, lda, rows, k, scratch, k8, pi(p, Q_ZP_IN), 0);
     }
     const rs = pa(p, Q_HRS) + (<usize>i << 2);
     q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, pa(p, Q_B), pa(p, Q_RQ), c + <usize>i * ldc, ldc, 0, rows, j0, j1, rs, 4);

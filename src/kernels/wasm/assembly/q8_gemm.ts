@@ -1,21 +1,23 @@
 // Quantized (uint8 / int8) GEMM with a 4x8 tile and int16 dot products, then TFLite's
 // requantization (requantize.ts):
 //   acc[i][j] = bias'[j] + sum_k a[i][k] * w'[j][k]
-// where a = x - inputZeroPoint as int16 (widen.ts writes A that way: im2col rows or input rows),
-// and w' = (w - filterZeroPoint) * 2^(1 + left) (or unscaled in the scalar mode), bias' likewise:
-// the exact int32 sum TFLite's reference forms, times the factor the requantization expects.
+// where a = x - inputZeroPoint as int16 (widen.ts writes A that way, from im2col rows or input
+// rows, in tiles of 4 rows), and w' = (w - filterZeroPoint) * 2^(1 + left) (or unscaled in the
+// scalar mode), bias' likewise: the exact int32 sum TFLite's reference forms, times the factor
+// the requantization expects.
 //
 // "c2" packing (src/kernels/wasm/packing.ts): per 8-column block and per pair of k, two vectors of 8 int16
 //   [w'(j0,k) w'(j0,k+1) w'(j1,k) w'(j1,k+1) w'(j2,k) w'(j2,k+1) w'(j3,k) w'(j3,k+1)] and columns 4..7,
 // k zero-padded to k8, a multiple of 8. A's rows have k8 int16 values too (zeros past k), so the
-// pair (a[k], a[k+1]) is one 32-bit word: v128.load32_splat repeats it in the 4 lanes (a plain
-// broadcast load on x64, no shuffle), and i32x4.dot_i16x8_s with a block vector gives the 4
-// columns' sums directly. Per k pair: 2 B loads, 4 A broadcasts, 8 dot products + 8 adds for 64
-// MACs; 8 accumulators, which start from the bias. One k pair per loop iteration with a pointer
-// per row: V8 then keeps everything in registers (a 4-pair body with immediate offsets was
-// hoisted into 24 loads and spilled; the former address add per load cost ~20%). The 1x1
-// convolutions of movenet run at ~27 GMAC/s (the machine's dot-product peak is ~38); what
-// remains of the time on small k is the requantization.
+// pair (a[k], a[k+1]) is one 32-bit word, and the 4 rows' words of a pair are adjacent (widen.ts):
+// v128.load32_splat repeats each in the 4 lanes (a plain broadcast load on x64, no shuffle), and
+// i32x4.dot_i16x8_s with a block vector gives the 4 columns' sums directly. Per k pair: 2 B loads,
+// 4 A broadcasts at constant offsets from one pointer, 8 dot products + 8 adds for 64 MACs, 2
+// pointer adds; 8 accumulators, which start from the bias. Measured on the same machine: one
+// pointer per A row (4 adds per pair) was 8% slower on mobilenet_v2's 1x1 convolutions, an
+// address add per load ~20% slower, and bodies of 2 or 4 pairs slower still (V8 hoists all
+// their loads and spills). The 1x1 convolutions run at ~29-32 GMAC/s (the dot-product peak is
+// ~38); on small k most of the rest is the requantization.
 
 import { pa, pi, splitAt } from './params';
 import {
@@ -78,9 +80,10 @@ function storeFloat8(c: usize, acc0: v128, acc1: v128, rq: usize, np: usize, o: 
 }
 
 /**
- * Rows [i0, i1) and columns [j0, j1) of a quantized GEMM (j0 a multiple of 8) over int16 A rows
- * (stride lda bytes, k8 values), packed B, requantization block rq; 8-bit C rows of stride ldc
- * bytes (mode 3: float32 C, row i's input scale at rs + i * rsStride).
+ * Rows [i0, i1) (i0 a multiple of 4) and columns [j0, j1) (j0 a multiple of 8) of a quantized
+ * GEMM over int16 A rows of k8 values (lda = 2 * k8 bytes) in widen.ts's 4-row tiles from a,
+ * packed B, requantization block rq; 8-bit C rows of stride ldc bytes (mode 3: float32 C, row
+ * i's input scale at rs + i * rsStride).
  */
 export function q8_gemm_simd_4x8c2(
   n: i32,
@@ -100,7 +103,7 @@ export function q8_gemm_simd_4x8c2(
 ): void {
   const np = <usize>(((n + 7) >> 3) << 3);
   const blockBytes = <usize>k8 << 4;
-  const kBytes = <usize>k8 << 1;
+  const tileBytes = lda << 2; // 4 rows of k8 int16 (widen.ts)
   const mode = load<i32>(rq + (<usize>RQ_MODE << 2));
   const s = load<i32>(rq + (<usize>RQ_SHIFT << 2));
   const clamp = load<i32>(rq + (<usize>RQ_CLAMP << 2)) != 0;
@@ -110,14 +113,11 @@ export function q8_gemm_simd_4x8c2(
   const biasBase = rqArray(rq, np, RQA_BIAS);
   for (let j = j0; j < j1; j += 8) {
     const pbBase = b + <usize>(j >> 3) * blockBytes;
+    const pbEnd = pbBase + blockBytes;
     const nr = j1 - j;
     const o = <usize>j << 2;
     const cj = mode == 3 ? o : <usize>j;
     for (let i = i0; i < i1; i += 4) {
-      const a0 = a + <usize>i * lda;
-      const a1 = i + 1 < i1 ? a0 + lda : a0;
-      const a2 = i + 2 < i1 ? a1 + lda : a1;
-      const a3 = i + 3 < i1 ? a2 + lda : a2;
       const c0 = c + <usize>i * ldc + cj;
       const c1 = i + 1 < i1 ? c0 + ldc : c0;
       const c2 = i + 2 < i1 ? c1 + ldc : c1;
@@ -130,35 +130,29 @@ export function q8_gemm_simd_4x8c2(
         acc21 = acc01,
         acc30 = acc00,
         acc31 = acc01;
-      // One k pair per iteration, each row's pointer stepping by 4 bytes: no address arithmetic
-      // per load. (Unrolled bodies measured slower: V8 hoists all their loads and spills.)
+      // One k pair per loop iteration: V8 then keeps everything in registers (unrolled bodies
+      // with immediate offsets were hoisted into all their loads and spilled). The tile's four
+      // rows come from one pointer (widen.ts's 4-row tiles), so a pair costs two pointer adds.
       let pb = pbBase;
-      let p0 = a0,
-        p1 = a1,
-        p2 = a2,
-        p3 = a3;
-      const pEnd = a0 + kBytes;
+      let ap = a + <usize>(i >> 2) * tileBytes;
       do {
         const w0 = v128.load(pb);
         const w1 = v128.load(pb, 16);
-        let x = v128.load32_splat(p0);
+        let x = v128.load32_splat(ap);
         acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(x, w0));
         acc01 = i32x4.add(acc01, i32x4.dot_i16x8_s(x, w1));
-        x = v128.load32_splat(p1);
+        x = v128.load32_splat(ap, 4);
         acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(x, w0));
         acc11 = i32x4.add(acc11, i32x4.dot_i16x8_s(x, w1));
-        x = v128.load32_splat(p2);
+        x = v128.load32_splat(ap, 8);
         acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(x, w0));
         acc21 = i32x4.add(acc21, i32x4.dot_i16x8_s(x, w1));
-        x = v128.load32_splat(p3);
+        x = v128.load32_splat(ap, 12);
         acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(x, w0));
         acc31 = i32x4.add(acc31, i32x4.dot_i16x8_s(x, w1));
         pb += 32;
-        p0 += 4;
-        p1 += 4;
-        p2 += 4;
-        p3 += 4;
-      } while (p0 < pEnd);
+        ap += 16;
+      } while (pb < pbEnd);
       if (mode == 3) {
         const r0 = rs + <usize>i * rsStride;
         const r1 = i + 1 < i1 ? r0 + rsStride : r0;
