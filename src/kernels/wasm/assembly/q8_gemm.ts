@@ -101,10 +101,39 @@ export function q8_gemm_simd_4x8c2(
   rs: usize,
   rsStride: usize,
 ): void {
+  // One copy of the tile loops per common mode (the mode a constant in each): the loop then
+  // holds no mode tests, and V8 no longer spills the accumulators around them.
+  const mode = load<i32>(rq + (<usize>RQ_MODE << 2));
+  if (mode == 0) gemmTiles(0, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else if (mode == 4) gemmTiles(4, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else if (mode == 1) gemmTiles(1, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else if (mode == 2) gemmTiles(2, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else gemmTiles(3, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+}
+
+// The tiles of q8_gemm_simd_4x8c2 for requantization mode `mode`.
+// @ts-ignore: decorator
+@inline
+function gemmTiles(
+  mode: i32,
+  n: i32,
+  k8: i32,
+  a: usize,
+  lda: usize,
+  b: usize,
+  rq: usize,
+  c: usize,
+  ldc: usize,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  rs: usize,
+  rsStride: usize,
+): void {
   const np = <usize>(((n + 7) >> 3) << 3);
   const blockBytes = <usize>k8 << 4;
   const tileBytes = lda << 2; // 4 rows of k8 int16 (widen.ts)
-  const mode = load<i32>(rq + (<usize>RQ_MODE << 2));
   const s = load<i32>(rq + (<usize>RQ_SHIFT << 2));
   const clamp = load<i32>(rq + (<usize>RQ_CLAMP << 2)) != 0;
   const signed = load<i32>(rq + (<usize>RQ_SIGNED << 2)) != 0;
