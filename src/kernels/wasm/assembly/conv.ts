@@ -242,15 +242,22 @@ function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32,
   const span = <usize>fw * inC;
   const tail = <usize>k8 - <usize>fh * span;
   const perImage = outH * outW;
+  // The pixel's image, row and column, divided out once and then stepped.
+  let b = q0 / perImage;
+  let oy = (q0 - b * perImage) / outW;
+  let ox = q0 - b * perImage - oy * outW;
   for (let q = q0; q < q0 + rows; q++) {
-    const b = q / perImage;
-    const r = q - b * perImage;
-    const oy = r / outW;
-    const ox = r - oy * outW;
     const iy0 = oy * sh - padH;
     const ix0 = ox * sw - padW;
     const image = x + <usize>b * <usize>inH * rowBytes;
     const wholeRow = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+    if (++ox == outW) {
+      ox = 0;
+      if (++oy == outH) {
+        oy = 0;
+        b++;
+      }
+    }
     let d = row;
     for (let fy = 0; fy < fh; fy++) {
       const iy = iy0 + fy * dh;
