@@ -438,6 +438,17 @@ CONV_CASES.push(
     act: ACT.RELU,
   },
 );
+// One pixel (a classifier head as a 1x1 convolution): the float GEMM's one-row path, 32 columns
+// at a time, then 8 (the last one short).
+CONV_CASES.push({
+  name: 'conv 1x1 one pixel 45 channels',
+  op: 'CONV_2D',
+  inShape: [1, 1, 1, 37],
+  outC: 45,
+  fh: 1,
+  fw: 1,
+  act: ACT.RELU6,
+});
 // 1x1 convolution over several packed blocks of 28 pixels (k = 131), the last one short.
 CONV_CASES.push({
   name: 'conv 1x1 packed blocks k 131',
