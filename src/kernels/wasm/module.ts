@@ -7,8 +7,9 @@
  */
 import { inflateSync } from 'fflate';
 import { TfliteError } from '../../errors.js';
+import { applyDelta } from './delta.js';
 import {
-  KERNELS_RELAXED_WASM_DEFLATED_BASE64,
+  KERNELS_RELAXED_DELTA_DEFLATED_BASE64,
   KERNELS_WASM_DEFLATED_BASE64,
 } from './generated/kernels_wasm.js';
 
@@ -102,11 +103,12 @@ let variant: KernelVariant = 'simd';
  */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   if (!inflated) {
-    // A 37-byte module first, so engines without relaxed SIMD never inflate its build.
+    const plain = inflateBase64(KERNELS_WASM_DEFLATED_BASE64);
+    // A 37-byte module first, so engines without relaxed SIMD never decode its build.
     let relaxed: Uint8Array | undefined;
     try {
       if (typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE)) {
-        relaxed = inflateBase64(KERNELS_RELAXED_WASM_DEFLATED_BASE64);
+        relaxed = applyDelta(plain, inflateBase64(KERNELS_RELAXED_DELTA_DEFLATED_BASE64));
         const unshared = new Uint8Array(relaxed);
         sharedToUnshared(unshared);
         if (!WebAssembly.validate(unshared)) relaxed = undefined;
@@ -114,7 +116,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
     } catch {
       relaxed = undefined;
     }
-    inflated = relaxed ?? inflateBase64(KERNELS_WASM_DEFLATED_BASE64);
+    inflated = relaxed ?? plain;
     variant = relaxed ? 'relaxed-simd' : 'simd';
   }
   return new Uint8Array(inflated);
