@@ -387,6 +387,29 @@ DEPTHWISE_CASES.push(
   },
 );
 
+// Quantized 3x3 windows inside the image run two neighbouring pixels at a time when the
+// channels are whole groups of 8: odd and even runs of inside pixels, stride 1 and 2, rows
+// split across threads.
+DEPTHWISE_CASES.push(
+  {
+    name: 'dw 3x3 32 channels pixel pairs split across threads',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 13, 26, 32],
+    outC: 32,
+    fh: 3,
+    fw: 3,
+    act: ACT.RELU6,
+  },
+  {
+    name: 'dw 3x3 stride 2 16 channels pixel pairs',
+    op: 'DEPTHWISE_CONV_2D',
+    inShape: [1, 11, 19, 16],
+    outC: 16,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+  },
+);
 // Cases large enough (>= 50k multiply-adds or elements x 4) to be split across threads.
 DEPTHWISE_CASES.push({
   name: 'dw 3x3 split across threads',

@@ -94,10 +94,9 @@ function tapPair<T>(acc: v128, xp: v128, xq: v128, wp: usize, hi: bool): v128 {
   return i32x4.add(acc, i32x4.dot_i16x8_s(pairLo<T>(xp, xq), v128.load(wp)));
 }
 
-// Requantizes and stores 8 channels (or r < 8).
-// @ts-ignore: decorator
-@inline
-function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usize, r: i32, mode: i32, s: i32, clamp: bool, vmin: v128, vmax: v128, signed: bool, rs: usize): void {
+// Modes 3 (hybrid: float32 out) and 2 (scalar) of finish8: rare, so called rather than inlined
+// at every call site (the module stays smaller).
+function finishRare(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usize, r: i32, mode: i32, signed: bool, rs: usize): void {
   if (mode == 3) {
     const v0 = hybridOut(acc0, rq, np, c << 2, rs);
     const v1 = hybridOut(acc1, rq, np, (c << 2) + 16, rs);
@@ -116,16 +115,23 @@ function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usi
     }
     return;
   }
-  if (mode == 2) {
-    for (let q = 0; q < r; q++) {
-      const v = q < 4 ? acc0 : acc1;
-      const l = q & 3;
-      const x =
-        l == 0 ? i32x4.extract_lane(v, 0) : l == 1 ? i32x4.extract_lane(v, 1) : l == 2 ? i32x4.extract_lane(v, 2) : i32x4.extract_lane(v, 3);
-      const o = rqScalar(x, rq, np, c + <usize>q);
-      if (signed) store<i8>(yp + <usize>q, <i8>o);
-      else store<u8>(yp + <usize>q, <u8>o);
-    }
+  for (let q = 0; q < r; q++) {
+    const v = q < 4 ? acc0 : acc1;
+    const l = q & 3;
+    const x =
+      l == 0 ? i32x4.extract_lane(v, 0) : l == 1 ? i32x4.extract_lane(v, 1) : l == 2 ? i32x4.extract_lane(v, 2) : i32x4.extract_lane(v, 3);
+    const o = rqScalar(x, rq, np, c + <usize>q);
+    if (signed) store<i8>(yp + <usize>q, <i8>o);
+    else store<u8>(yp + <usize>q, <u8>o);
+  }
+}
+
+// Requantizes and stores 8 channels (or r < 8).
+// @ts-ignore: decorator
+@inline
+function finish8(yp: usize, acc0: v128, acc1: v128, rq: usize, np: usize, c: usize, r: i32, mode: i32, s: i32, clamp: bool, vmin: v128, vmax: v128, signed: bool, rs: usize): void {
+  if (mode == 3 || mode == 2) {
+    finishRare(yp, acc0, acc1, rq, np, c, r, mode, signed, rs);
     return;
   }
   const o = c << 2;
@@ -218,6 +224,81 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
     for (let ox = 0; ox < outW; ox++) {
       let tab = rowTable;
       let po: usize = <usize>ox * stepX;
+      if (taps == 9 && rowInside && ox >= oxLo && ox + 1 < oxHi && rem == 0) {
+        // Two neighbouring pixels with 3x3 windows inside the image: each weight vector loaded
+        // once for both (the second pixel's taps are stepX further).
+        const r0 = load<usize>(tab) + po;
+        const r1 = load<usize>(tab, 12) + po;
+        const r2 = load<usize>(tab, 24) + po;
+        const dx2 = dx << 1;
+        let wg = w;
+        for (let c: usize = 0; c < c8; c += 8) {
+          let acc0 = v128.load(biasBase + (c << 2));
+          let acc1 = v128.load(biasBase + (c << 2), 16);
+          let acc2 = acc0;
+          let acc3 = acc1;
+          const a0 = r0 + c;
+          const a1 = r1 + c;
+          const a2 = r2 + c;
+          const b0 = a0 + stepX;
+          const b1 = a1 + stepX;
+          const b2 = a2 + stepX;
+          let wl = v128.load(wg);
+          let wh = v128.load(wg, 16);
+          let xa = load8<T>(a0);
+          let xb = load8<T>(a0 + dx);
+          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          xa = load8<T>(b0);
+          xb = load8<T>(b0 + dx);
+          acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          wl = v128.load(wg, 32);
+          wh = v128.load(wg, 48);
+          xa = load8<T>(a0 + dx2);
+          xb = load8<T>(a1);
+          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          xa = load8<T>(b0 + dx2);
+          xb = load8<T>(b1);
+          acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          wl = v128.load(wg, 64);
+          wh = v128.load(wg, 80);
+          xa = load8<T>(a1 + dx);
+          xb = load8<T>(a1 + dx2);
+          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          xa = load8<T>(b1 + dx);
+          xb = load8<T>(b1 + dx2);
+          acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          wl = v128.load(wg, 96);
+          wh = v128.load(wg, 112);
+          xa = load8<T>(a2);
+          xb = load8<T>(a2 + dx);
+          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          xa = load8<T>(b2);
+          xb = load8<T>(b2 + dx);
+          acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), wl));
+          acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), wh));
+          wl = v128.load(wg, 128);
+          wh = v128.load(wg, 144);
+          xa = load8<T>(a2 + dx2);
+          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xa), wl));
+          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xa), wh));
+          xa = load8<T>(b2 + dx2);
+          acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(pairLo<T>(xa, xa), wl));
+          acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(pairHi<T>(xa, xa), wh));
+          finish8(yp + c * oes, acc0, acc1, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed, rs);
+          finish8(yp + outPixel + c * oes, acc2, acc3, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed, rs);
+          wg += 160;
+        }
+        yp += outPixel << 1;
+        ox++;
+        continue;
+      }
       if (!rowInside || ox < oxLo || ox >= oxHi) {
         const ix0 = ox * sw - padW;
         const base = image + <usize>iy0 * rowBytes + <usize>ix0 * cBytes;
@@ -235,42 +316,6 @@ function q8Rows<T>(p: usize, r0: i32, r1: i32, table: usize): void {
       const tabEnd = tab + (slots << 2);
       let c: usize = 0;
       let wg = w;
-      if (taps == 9 && tab == rowTable) {
-        // 3x3 window inside the image: three row pointers and the tap step, five live
-        // addresses instead of nine (V8 kept the nine in stack slots).
-        const r0 = load<usize>(tab) + po;
-        const r1 = load<usize>(tab, 12) + po;
-        const r2 = load<usize>(tab, 24) + po;
-        const dx2 = dx << 1;
-        for (; c < c8; c += 8) {
-          let acc0 = v128.load(biasBase + (c << 2));
-          let acc1 = v128.load(biasBase + (c << 2), 16);
-          const a0 = r0 + c;
-          const a1 = r1 + c;
-          const a2 = r2 + c;
-          let xa = load8<T>(a0);
-          let xb = load8<T>(a0 + dx);
-          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg)));
-          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 16)));
-          xa = load8<T>(a0 + dx2);
-          xb = load8<T>(a1);
-          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg, 32)));
-          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 48)));
-          xa = load8<T>(a1 + dx);
-          xb = load8<T>(a1 + dx2);
-          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg, 64)));
-          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 80)));
-          xa = load8<T>(a2);
-          xb = load8<T>(a2 + dx);
-          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xb), v128.load(wg, 96)));
-          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xb), v128.load(wg, 112)));
-          xa = load8<T>(a2 + dx2);
-          acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(pairLo<T>(xa, xa), v128.load(wg, 128)));
-          acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(pairHi<T>(xa, xa), v128.load(wg, 144)));
-          finish8(yp + c * oes, acc0, acc1, rq, np, c, 8, mode, s, clamp, vmin, vmax, signed, rs);
-          wg += 160;
-        }
-      }
       for (; c < c8; c += 8) {
         let acc0 = v128.load(biasBase + (c << 2));
         let acc1 = v128.load(biasBase + (c << 2), 16);
