@@ -39,15 +39,15 @@ import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type ConvRef = ReturnType<typeof conv2dKernel.prepare>;
 
-/** Float 3x3 stride-2 convolutions over 3 channels run on the input without im2col (assembly/f32_conv3x3s2.ts). */
-function isF32Conv3x3s2c3(ref: ConvRef): boolean {
+/** Float 3x3 stride-1 or -2 convolutions over 3 channels run on the input without im2col (assembly/f32_conv3x3s2.ts). */
+function isF32Conv3x3c3(ref: ConvRef): boolean {
   const { w } = ref;
   return (
     ref.path === 'float' &&
     w.filterH === 3 &&
     w.filterW === 3 &&
-    w.strideH === 2 &&
-    w.strideW === 2 &&
+    (w.strideH === 1 || w.strideH === 2) &&
+    w.strideW === w.strideH &&
     w.dilationH === 1 &&
     w.dilationW === 1 &&
     w.inC === 3
@@ -76,8 +76,8 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     ref.path === 'float'
       ? ref.direct
         ? 'f32_conv1x1_simd_4x8'
-        : isF32Conv3x3s2c3(ref)
-          ? 'f32_conv3x3s2c3_simd_4x8'
+        : isF32Conv3x3c3(ref)
+          ? `f32_conv3x3s${ref.w.strideH}c3_simd_4x8`
           : 'f32_conv_im2col_simd_4x8'
       : `${ref.path === 'hybrid' ? 'hybrid' : 'q8'}_${ref.direct ? 'conv1x1' : 'conv_im2col'}_simd_4x8c2`,
 
@@ -201,7 +201,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     i32[C.N] = ref.outC;
     i32[C.SCRATCH_STRIDE] = d.scratchStride;
     i32[C.BLOCK] = d.block;
-    i32[C.DIRECT] = ref.direct ? 1 : isF32Conv3x3s2c3(ref) ? 2 : 0;
+    i32[C.DIRECT] = ref.direct ? 1 : isF32Conv3x3c3(ref) ? 2 : 0;
     d.job.scratchAddress = -1;
     if (d.float) {
       f32[C.LO] = ref.lo;

@@ -427,8 +427,8 @@ FC_CASES.push(
   // last tile is short, k is not a multiple of the packer's 4.
   { name: 'fc 30x301 -> 9 packed blocks', op: 'FULLY_CONNECTED', inShape: [30, 301], outC: 9 },
 );
-// Float 3x3 stride 2 over 3 channels: 4 pixels at a time on the input where the windows lie
-// inside the image, im2col for padding columns and rows and a row's last 1-3 pixels.
+// Float 3x3 stride 2 or 1 over 3 channels: 4 pixels at a time on the input where the windows
+// lie inside the image, im2col for padding columns and rows and a row's last 1-3 pixels.
 CONV_CASES.push(
   {
     name: 'conv 3x3 s2 c3 SAME wide',
@@ -449,6 +449,24 @@ CONV_CASES.push(
     stride: 2,
     padding: 'VALID',
     act: ACT.RELU6,
+  },
+  {
+    name: 'conv 3x3 s1 c3 SAME',
+    op: 'CONV_2D',
+    inShape: [1, 7, 13, 3],
+    outC: 9,
+    fh: 3,
+    fw: 3,
+    act: ACT.RELU,
+  },
+  {
+    name: 'conv 3x3 s1 c3 VALID batch 2',
+    op: 'CONV_2D',
+    inShape: [2, 6, 11, 3],
+    outC: 16,
+    fh: 3,
+    fw: 3,
+    padding: 'VALID',
   },
   {
     name: 'conv 3x3 s2 c3 split across threads',

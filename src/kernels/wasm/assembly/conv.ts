@@ -4,7 +4,7 @@
 // in a per-thread scratch buffer, so the block stays in cache while the GEMM consumes it.
 // Padding positions hold 0 (float) or the input zero point (quantized: x - zp = 0 there).
 
-import { f32_conv3x3s2c3_tiles } from './f32_conv3x3s2';
+import { f32_conv3x3s1c3_tiles, f32_conv3x3s2c3_tiles } from './f32_conv3x3s2';
 import { f32_gemm_simd_4x8, packedABytes } from './f32_gemm';
 import { pa, pf, pi, splitAt } from './params';
 import { q8_gemm_simd_4x8c2 } from './q8_gemm';
@@ -36,7 +36,7 @@ export const C_SCRATCH_STRIDE = 21;
 export const C_BLOCK = 22; // pixels per im2col block
 export const C_RQ = 23; // requantization block (quantized)
 export const C_ZP_IN = 25; // input zero point (quantized)
-export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself (widened); float 2: 3x3 stride 2 over 3 channels (f32_conv3x3s2.ts)
+export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself (widened); float 2: 3x3 stride 1 or 2 over 3 channels (f32_conv3x3s2.ts)
 export const C_SIGNED = 27; // quantized: 1 for int8 activations, 0 for uint8
 export const C_HYBRID = 28; // 1: X is the int8 image hybrid.ts quantized (one batch), output float32
 export const C_HOFF = 29; // hybrid: address of the image's zero point (int32)
@@ -148,7 +148,7 @@ export function f32_conv_job(p: usize, chunk: i32, chunks: i32): void {
     return;
   }
   if (direct == 2) {
-    f32Conv3x3s2Rows(p, chunk, chunks, scratch);
+    f32Conv3x3c3Rows(p, chunk, chunks, scratch);
     return;
   }
   f32Im2colGemm(p, q0, q1, scratch);
@@ -173,17 +173,18 @@ function f32Im2colGemm(p: usize, q0: i32, q1: i32, scratch: usize): void {
 }
 
 /**
- * Output rows of part `chunk` of a 3x3 stride-2 convolution over 3 channels (C_DIRECT = 2,
- * dilation 1): per row, the pixels whose windows lie inside the image run 4 at a time on the
+ * Output rows of part `chunk` of a 3x3 convolution at stride 1 or 2 over 3 channels (C_DIRECT =
+ * 2, dilation 1): per row, the pixels whose windows lie inside the image run 4 at a time on the
  * input itself (f32_conv3x3s2.ts); the others (padding, a row's last 1-3) through im2col.
  */
-function f32Conv3x3s2Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): void {
+function f32Conv3x3c3Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): void {
   const inH = pi(p, C_IN_H);
   const inW = pi(p, C_IN_W);
   const outH = pi(p, C_OUT_H);
   const outW = pi(p, C_OUT_W);
   const padH = pi(p, C_PAD_H);
   const padW = pi(p, C_PAD_W);
+  const s = pi(p, C_SW); // = C_SH
   const n = pi(p, C_N);
   const x = pa(p, C_X);
   const b = pa(p, C_B);
@@ -195,8 +196,8 @@ function f32Conv3x3s2Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): vo
   const r1 = splitAt(rows, chunk + 1, chunks, 1);
   const rowBytes = <usize>inW * 12;
   // Columns whose windows lie inside the image: [oxLo, oxLo + 4 * tiles).
-  const oxLo = (padW + 1) >> 1;
-  let oxHi = (inW - 3 + padW) / 2 + 1;
+  const oxLo = (padW + s - 1) / s;
+  let oxHi = (inW - 3 + padW) / s + 1;
   if (inW - 3 + padW < 0) oxHi = 0;
   if (oxHi > outW) oxHi = outW;
   const tiles = oxHi > oxLo ? (oxHi - oxLo) >> 2 : 0;
@@ -204,15 +205,17 @@ function f32Conv3x3s2Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): vo
   for (let row = r0; row < r1; row++) {
     const bi = row / outH;
     const oy = row - bi * outH;
-    const iy0 = oy * 2 - padH;
+    const iy0 = oy * s - padH;
     const q = row * outW;
     if (tiles == 0 || iy0 < 0 || iy0 + 2 >= inH) {
       f32Im2colGemm(p, q, q + outW, scratch);
       continue;
     }
     if (oxLo > 0) f32Im2colGemm(p, q, q + oxLo, scratch);
-    const x0 = x + (<usize>bi * <usize>inH + <usize>iy0) * rowBytes + <usize>(oxLo * 2 - padW) * 12;
-    f32_conv3x3s2c3_tiles(x0, rowBytes, tiles, b, n, y + (<usize>(q + oxLo) * <usize>n << 2), lo, hi);
+    const x0 = x + (<usize>bi * <usize>inH + <usize>iy0) * rowBytes + <usize>(oxLo * s - padW) * 12;
+    const y0 = y + (<usize>(q + oxLo) * <usize>n << 2);
+    if (s == 2) f32_conv3x3s2c3_tiles(x0, rowBytes, tiles, b, n, y0, lo, hi);
+    else f32_conv3x3s1c3_tiles(x0, rowBytes, tiles, b, n, y0, lo, hi);
     if (oxEnd < outW) f32Im2colGemm(p, q + oxEnd, q + outW, scratch);
   }
 }
