@@ -164,7 +164,19 @@ function gemmTiles(
       // rows come from one pointer (widen.ts's 4-row tiles), so a pair costs two pointer adds.
       let pb = pbBase;
       let ap = a + <usize>(i >> 2) * tileBytes;
-      do {
+      if (nr <= 4) {
+        // A last block of at most 4 columns: the half of the tile with columns 4..7 stays at its
+        // bias (those lanes are never stored).
+        do {
+          const w0 = v128.load(pb);
+          acc00 = i32x4.add(acc00, i32x4.dot_i16x8_s(v128.load32_splat(ap), w0));
+          acc10 = i32x4.add(acc10, i32x4.dot_i16x8_s(v128.load32_splat(ap, 4), w0));
+          acc20 = i32x4.add(acc20, i32x4.dot_i16x8_s(v128.load32_splat(ap, 8), w0));
+          acc30 = i32x4.add(acc30, i32x4.dot_i16x8_s(v128.load32_splat(ap, 12), w0));
+          pb += 32;
+          ap += 16;
+        } while (pb < pbEnd);
+      } else do {
         const w0 = v128.load(pb);
         const w1 = v128.load(pb, 16);
         let x = v128.load32_splat(ap);
