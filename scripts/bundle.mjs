@@ -9,12 +9,13 @@
 // Layout: every file in one flat folder, so a worker entry referenced as
 // `new URL('./eval_worker.js', import.meta.url)` from whichever chunk holds its caller resolves
 // to the bundled worker. fflate and flatbuffers are bundled in (their ES module builds: small,
-// no further file reads at import); sharp (native), commander and esbuild stay external.
+// no further file reads at import; their licenses are written to THIRD_PARTY_LICENSES.txt);
+// sharp (native), commander and esbuild stay external.
 // platform 'neutral' keeps package resolution off the "node" export conditions, so fflate's
 // browser build (no worker_threads import at load) is the one inlined and ./browser stays
 // loadable in browsers; Node built-ins are imported as `node:*`.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,6 +51,26 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// The packages inlined into the bundle ship with it: their licenses go beside it.
+const inlined = new Set(
+  Object.keys(result.metafile.inputs).flatMap((f) => {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
+    return m ? [m[1]] : [];
+  }),
+);
+const notices = [...inlined].sort().map((name) => {
+  const dir = join(root, 'node_modules', name);
+  const { version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].map((f) => join(dir, f)).find(existsSync);
+  if (!file) throw new Error(`bundle: ${name} is inlined but has no LICENSE file to ship with it`);
+  return `${name} ${version} (${license})\n\n${readFileSync(file, 'utf8').trim()}\n`;
+});
+writeFileSync(
+  join(outdir, 'THIRD_PARTY_LICENSES.txt'),
+  `Packages bundled into these files, with their licenses.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`,
+);
 const files = Object.entries(result.metafile.outputs);
 const bytes = files.reduce((s, [, o]) => s + o.bytes, 0);
-console.log(`dist/bundle: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB`);
+console.log(
+  `dist/bundle: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB; inlined: ${[...inlined].join(', ')}`,
+);

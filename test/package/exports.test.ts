@@ -70,6 +70,11 @@ describe.skipIf(!built)('package entry points (dist/bundle)', () => {
     }
     expect(pkg.main).toBe((pkg.exports['.'] as { default: string }).default);
     expect(readFileSync(join(root, pkg.bin['tflite-ts']!), 'utf8')).toContain('../dist/bundle/cli.js');
+    // the inlined packages' licenses ship beside the bundle
+    const notices = readFileSync(join(root, 'dist', 'bundle', 'THIRD_PARTY_LICENSES.txt'), 'utf8');
+    expect(notices).toMatch(/^fflate \S+ \(MIT\)$/m);
+    expect(notices).toMatch(/^flatbuffers \S+ \(Apache-2\.0\)$/m);
+    expect(notices).toContain('Apache License');
   });
 
   it('exports the names of the compiled modules its types describe', () => {
