@@ -25,7 +25,10 @@ export const MAX_MEMORY_PAGES = 65536;
 /** What the module exports. */
 export interface KernelExports {
   run_job(job: number, params: number, chunk: number, chunks: number): void;
-  /** Peak probes (bench only): `iterations` x 32 f32 MACs / 64 int16 MACs. */
+  /**
+   * Peak probes (bench only): `iterations` x 32 f32 MACs / 64 int16 MACs. peak_f32 runs the GEMM
+   * tile on data at 4096..20608 of the memory, which it overwrites (give it a memory of its own).
+   */
   peak_f32(iterations: number): number;
   peak_q8(iterations: number): number;
   readonly JOB_F32_GEMM: WebAssembly.Global;
