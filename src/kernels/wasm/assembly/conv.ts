@@ -314,7 +314,7 @@ export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
     if (direct) widenRows(signed, x + <usize>q * <usize>k, <usize>k, rows, k, scratch, k8, zp, 0);
     else if (signed) im2col16<i8>(p, q, rows, scratch, k8, zp, staging);
     else im2col16<u8>(p, q, rows, scratch, k8, zp, staging);
-    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n, pa(p, C_HRS), 0);
+    q8_gemm_simd_4x8c2(n, k, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n, pa(p, C_HRS), 0);
   }
 }
 
@@ -379,6 +379,6 @@ export function q8_gemm_job(p: usize, chunk: i32, chunks: i32): void {
       widenRows(signed, a + <usize>i * lda, lda, rows, k, scratch, k8, pi(p, Q_ZP_IN), 0);
     }
     const rs = pa(p, Q_HRS) + (<usize>i << 2);
-    q8_gemm_simd_4x8c2(n, k8, scratch, <usize>k8 << 1, pa(p, Q_B), pa(p, Q_RQ), c + <usize>i * ldc, ldc, 0, rows, j0, j1, rs, 4);
+    q8_gemm_simd_4x8c2(n, k, scratch, <usize>k8 << 1, pa(p, Q_B), pa(p, Q_RQ), c + <usize>i * ldc, ldc, 0, rows, j0, j1, rs, 4);
   }
 }

@@ -81,13 +81,13 @@ function storeFloat8(c: usize, acc0: v128, acc1: v128, rq: usize, np: usize, o: 
 
 /**
  * Rows [i0, i1) (i0 a multiple of 4) and columns [j0, j1) (j0 a multiple of 8) of a quantized
- * GEMM over int16 A rows of k8 values (lda = 2 * k8 bytes) in widen.ts's 4-row tiles from a,
- * packed B, requantization block rq; 8-bit C rows of stride ldc bytes (mode 3: float32 C, row
- * i's input scale at rs + i * rsStride).
+ * GEMM of depth k over int16 A rows of k8 = roundUp8(k) values (lda = 2 * k8 bytes) in
+ * widen.ts's 4-row tiles from a, packed B, requantization block rq; 8-bit C rows of stride ldc
+ * bytes (mode 3: float32 C, row i's input scale at rs + i * rsStride).
  */
 export function q8_gemm_simd_4x8c2(
   n: i32,
-  k8: i32,
+  k: i32,
   a: usize,
   lda: usize,
   b: usize,
@@ -104,11 +104,11 @@ export function q8_gemm_simd_4x8c2(
   // One copy of the tile loops per common mode (the mode a constant in each): the loop then
   // holds no mode tests, and V8 no longer spills the accumulators around them.
   const mode = load<i32>(rq + (<usize>RQ_MODE << 2));
-  if (mode == 0) gemmTiles(0, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
-  else if (mode == 4) gemmTiles(4, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
-  else if (mode == 1) gemmTiles(1, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
-  else if (mode == 2) gemmTiles(2, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
-  else gemmTiles(3, n, k8, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  if (mode == 0) gemmTiles(0, n, k, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else if (mode == 4) gemmTiles(4, n, k, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else if (mode == 1) gemmTiles(1, n, k, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else if (mode == 2) gemmTiles(2, n, k, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
+  else gemmTiles(3, n, k, a, lda, b, rq, c, ldc, i0, i1, j0, j1, rs, rsStride);
 }
 
 // The tiles of q8_gemm_simd_4x8c2 for requantization mode `mode`.
@@ -117,7 +117,7 @@ export function q8_gemm_simd_4x8c2(
 function gemmTiles(
   mode: i32,
   n: i32,
-  k8: i32,
+  k: i32,
   a: usize,
   lda: usize,
   b: usize,
@@ -132,7 +132,11 @@ function gemmTiles(
   rsStride: usize,
 ): void {
   const np = <usize>(((n + 7) >> 3) << 3);
+  // B blocks hold k8 pairs-rows (k rounded up to 8); the k loop stops after the last pair with a
+  // value of k in it (an odd k's partner is 0 in A and B): a 3x3x3 first layer runs 14 pairs, not 16.
+  const k8 = ((k + 7) >> 3) << 3;
   const blockBytes = <usize>k8 << 4;
+  const pairBytes = <usize>((k + 1) >> 1) << 5;
   const tileBytes = lda << 2; // 4 rows of k8 int16 (widen.ts)
   const s = load<i32>(rq + (<usize>RQ_SHIFT << 2));
   const clamp = load<i32>(rq + (<usize>RQ_CLAMP << 2)) != 0;
@@ -142,7 +146,7 @@ function gemmTiles(
   const biasBase = rqArray(rq, np, RQA_BIAS);
   for (let j = j0; j < j1; j += 8) {
     const pbBase = b + <usize>(j >> 3) * blockBytes;
-    const pbEnd = pbBase + blockBytes;
+    const pbEnd = pbBase + pairBytes;
     const nr = j1 - j;
     const o = <usize>j << 2;
     const cj = mode == 3 ? o : <usize>j;
