@@ -19,14 +19,8 @@ import {
 import { type NodeJob, align64, blockRows, chunksFor, jobMemory, runJob } from './job.js';
 import { C, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
-import {
-  f32GemmPackedBytes,
-  gemmColumnSums,
-  packF32Gemm,
-  packQ8Gemm,
-  q8GemmPackedBytes,
-  roundUp8,
-} from './packing.js';
+import { packF32, stageQ8 } from './packer.js';
+import { f32GemmPackedBytes, q8GemmPackedBytes, roundUp8 } from './packing.js';
 import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
 import {
   planRequant,
@@ -206,11 +200,12 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     if (d.float) {
       f32[C.LO] = ref.lo;
       f32[C.HI] = ref.hi;
-      packF32Gemm(
+      packF32(
         filter.data as Float32Array,
         (bias?.data as Float32Array | undefined) ?? null,
         ref.outC,
         ref.k,
+        false,
         new Float32Array(buf, base + d.packedOffset, d.packedBytes >> 2),
       );
       return;
@@ -221,12 +216,8 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
       i32[C.HYBRID] = 1;
       i32[C.SIGNED] = 1;
       initHybridInput(d.hybrid, ctx, x, null);
-      packQ8Gemm(
-        filter.data as Int8Array,
-        ref.outC,
-        ref.k,
-        0,
-        new Int32Array(ref.outC).fill(1),
+      stageQ8(filter.data as Int8Array, ref.outC, ref.k, 0, false).pack(
+        null,
         new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1),
       );
       writeHybridBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), ref.outC, {
@@ -244,24 +235,18 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     i32[C.ZP_IN] = rq.inputZeroPoint;
     i32[C.SIGNED] = x.dtype === 'int8' ? 1 : 0;
     const w8 = filter.data as Int8Array | Uint8Array;
+    const staged = stageQ8(w8, ref.outC, ref.k, rq.filterZeroPoint, false);
     const cols = requantColumns(
       rq,
       biasAsFloat64(bias),
-      gemmColumnSums(w8, ref.outC, ref.k, rq.filterZeroPoint),
+      staged.sums,
       x.dtype === 'int8',
       output(node, 0).dtype === 'int8',
       false,
     );
     const plan = planRequant(cols);
     d.requantMode = plan.mode;
-    packQ8Gemm(
-      w8,
-      ref.outC,
-      ref.k,
-      rq.filterZeroPoint,
-      plan.factor,
-      new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1),
-    );
+    staged.pack(plan.factor, new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1));
     writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 

@@ -18,14 +18,8 @@ import {
 import { type NodeJob, chunksFor, align64, jobMemory, runJob } from './job.js';
 import { D, PARAMS_BYTES } from './layout.js';
 import type { KernelInstance } from './module.js';
-import {
-  depthwiseChannelSums,
-  f32DepthwisePackedFloats,
-  packDepthwiseF32,
-  packDepthwiseQ8,
-  q8DepthwisePackedBytes,
-  roundUp8,
-} from './packing.js';
+import { packF32, stageQ8 } from './packer.js';
+import { f32DepthwisePackedFloats, q8DepthwisePackedBytes, roundUp8 } from './packing.js';
 import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
 import {
   REQUANT_START_OFFSET,
@@ -174,11 +168,12 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     if (d.float) {
       f32[D.LO] = ref.lo;
       f32[D.HI] = ref.hi;
-      packDepthwiseF32(
+      packF32(
         filter.data as Float32Array,
         (bias?.data as Float32Array | undefined) ?? null,
         taps,
         c,
+        true,
         new Float32Array(buf, base + d.weightsOffset, f32DepthwisePackedFloats(taps, c)),
       );
       return;
@@ -192,22 +187,15 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
       i32[D.SCRATCH_STRIDE] = d.tableStride;
       d.job.scratchAddress = -1;
       const w8 = filter.data as Int8Array;
-      const sums = depthwiseChannelSums(w8, taps, c, 0);
-      new Int32Array(buf, base + d.wsumOffset, c).set(sums.sum);
+      const staged = stageQ8(w8, taps, c, 0, true);
+      new Int32Array(buf, base + d.wsumOffset, c).set(staged.sums.sum);
       initHybridInput(d.hybrid, ctx, x, {
         channels: c,
         wsum: base + d.wsumOffset,
         start: base + d.biasOffset + REQUANT_START_OFFSET,
         zeroRow: base + d.zpRowOffset,
       });
-      packDepthwiseQ8(
-        w8,
-        taps,
-        c,
-        0,
-        new Int32Array(c).fill(1),
-        new Int16Array(buf, base + d.weightsOffset, q8DepthwisePackedBytes(taps, c) >> 1),
-      );
+      staged.pack(null, new Int16Array(buf, base + d.weightsOffset, q8DepthwisePackedBytes(taps, c) >> 1));
       writeHybridBlock(new Uint8Array(buf, base + d.biasOffset, d.biasBytes), c, {
         form: 0,
         addBias: bias !== null,
@@ -226,21 +214,18 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     bytes.fill(rq.inputZeroPoint & 0xff, d.zpRowOffset, d.zpRowOffset + cp);
     const w8 = filter.data as Int8Array | Uint8Array;
     // The kernel multiplies raw inputs: the input zero point is folded into the bias.
+    const staged = stageQ8(w8, taps, c, rq.filterZeroPoint, true);
     const cols = requantColumns(
       rq,
       biasAsFloat64(bias),
-      depthwiseChannelSums(w8, taps, c, rq.filterZeroPoint),
+      staged.sums,
       x.dtype === 'int8',
       output(node, 0).dtype === 'int8',
       true,
     );
     const plan = planRequant(cols);
     d.requantMode = plan.mode;
-    packDepthwiseQ8(
-      w8,
-      taps,
-      c,
-      rq.filterZeroPoint,
+    staged.pack(
       plan.factor,
       new Int16Array(buf, base + d.weightsOffset, q8DepthwisePackedBytes(taps, c) >> 1),
     );

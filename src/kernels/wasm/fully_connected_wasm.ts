@@ -17,14 +17,8 @@ import {
 import { type NodeJob, align64, blockRows, chunksFor, jobMemory, runJob } from './job.js';
 import { G, PARAMS_BYTES, Q } from './layout.js';
 import type { KernelInstance } from './module.js';
-import {
-  f32GemmPackedBytes,
-  gemmColumnSums,
-  packF32Gemm,
-  packQ8Gemm,
-  q8GemmPackedBytes,
-  roundUp8,
-} from './packing.js';
+import { packF32, stageQ8 } from './packer.js';
+import { f32GemmPackedBytes, q8GemmPackedBytes, roundUp8 } from './packing.js';
 import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
 import {
   planRequant,
@@ -151,11 +145,12 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
       i32[G.SCRATCH_STRIDE] = d.scratchStride;
       i32[G.BLOCK] = d.block;
       d.job.scratchAddress = -1;
-      packF32Gemm(
+      packF32(
         filter.data as Float32Array,
         (bias?.data as Float32Array | undefined) ?? null,
         ref.units,
         ref.depth,
+        false,
         new Float32Array(buf, base + PARAMS_BYTES, d.packedBytes >> 2),
       );
       return;
@@ -176,12 +171,8 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
       i32[Q.BLOCK] = d.block;
       d.job.scratchAddress = -1;
       initHybridInput(d.hybrid, ctx, x, null);
-      packQ8Gemm(
-        filter.data as Int8Array,
-        ref.units,
-        ref.depth,
-        0,
-        new Int32Array(ref.units).fill(1),
+      stageQ8(filter.data as Int8Array, ref.units, ref.depth, 0, false).pack(
+        null,
         new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1),
       );
       // TFLite's hybrid FC: bias + float(dot) * (row scale * weight scale), the bias always added.
@@ -211,24 +202,18 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
     i32[Q.BLOCK] = d.block;
     d.job.scratchAddress = -1;
     const w8 = filter.data as Int8Array | Uint8Array;
+    const staged = stageQ8(w8, ref.units, ref.depth, ref.filterZeroPoint, false);
     const cols = requantColumns(
       rq,
       biasAsFloat64(bias),
-      gemmColumnSums(w8, ref.units, ref.depth, ref.filterZeroPoint),
+      staged.sums,
       x.dtype === 'int8',
       output(node, 0).dtype === 'int8',
       false,
     );
     const plan = planRequant(cols);
     d.requantMode = plan.mode;
-    packQ8Gemm(
-      w8,
-      ref.units,
-      ref.depth,
-      ref.filterZeroPoint,
-      plan.factor,
-      new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1),
-    );
+    staged.pack(plan.factor, new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1));
     writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 

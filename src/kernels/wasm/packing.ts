@@ -1,7 +1,9 @@
 /**
  * Weight packing for the kernel module, done once at allocateTensors() (init hooks) into a
  * node's persistent memory. Layouts are those the AssemblyScript kernels read (see the comments
- * of assembly/f32_gemm.ts, q8_gemm.ts, dwconv.ts and requantize.ts).
+ * of assembly/f32_gemm.ts, q8_gemm.ts, dwconv.ts and requantize.ts). The plans pack with the
+ * compiled copy of these loops (packer.ts, assembly/pack.ts); the functions here define the
+ * layouts and are its test oracle (test/kernels/wasm/packer.test.ts).
  */
 
 /** Rounds n up to a multiple of 8. */

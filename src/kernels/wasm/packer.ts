@@ -1,0 +1,171 @@
+/**
+ * Weight packing in the kernel module (assembly/pack.ts) instead of JavaScript. The plans pack
+ * once per process at allocateTensors(), so the JavaScript loops of packing.ts ran mostly in V8's
+ * interpreter: ~20 ns per weight, 100+ ms of a quantized model's cold start. Here a layer's
+ * weights are copied (memcpy) into a memory of the packer's own, packed by compiled code and the
+ * result copied into the interpreter's memory: the same bytes as packing.ts (the test oracle).
+ *
+ * The packer is one module instance over an unshared memory, made on first use and grown to the
+ * largest layer seen; a memory grown past KEEP_BYTES is dropped after the call.
+ */
+import { TfliteError } from '../../errors.js';
+import { WASM_RESERVED_BYTES, MAX_MEMORY_PAGES, kernelImports, kernelModule } from './module.js';
+import {
+  type ColumnSums,
+  f32DepthwisePackedFloats,
+  f32GemmPackedBytes,
+  q8DepthwisePackedBytes,
+  q8GemmPackedBytes,
+} from './packing.js';
+
+/** Exports of assembly/pack.ts. */
+interface PackExports {
+  pack_sums8(
+    w: number,
+    signed: number,
+    rows: number,
+    count: number,
+    rs: number,
+    es: number,
+    wzp: number,
+    sum: number,
+    abs: number,
+  ): void;
+  pack_q8_gemm(
+    w: number,
+    signed: number,
+    n: number,
+    k: number,
+    wzp: number,
+    factor: number,
+    dst: number,
+  ): void;
+  pack_q8_dw(
+    w: number,
+    signed: number,
+    taps: number,
+    c: number,
+    wzp: number,
+    factor: number,
+    dst: number,
+  ): void;
+  pack_f32_gemm(w: number, bias: number, n: number, k: number, dst: number): void;
+  pack_f32_dw(w: number, bias: number, taps: number, c: number, dst: number): void;
+}
+
+/** Memory kept between calls at most (bytes); a larger one is released after its call. */
+const KEEP_BYTES = 8 << 20;
+
+let packer: { memory: WebAssembly.Memory; exports: PackExports } | undefined;
+
+/** Returns the packer with at least `bytes` of memory past the module's reserved bytes. */
+function packerFor(bytes: number): { memory: WebAssembly.Memory; exports: PackExports } {
+  const need = Math.ceil((WASM_RESERVED_BYTES + bytes) / 65536);
+  if (need > MAX_MEMORY_PAGES) {
+    throw new TfliteError(
+      'WASM',
+      `a layer's weights need ${bytes} bytes to pack, more than a wasm memory holds; use the reference kernels`,
+    );
+  }
+  if (!packer) {
+    const memory = new WebAssembly.Memory({ initial: need, maximum: MAX_MEMORY_PAGES });
+    const instance = new WebAssembly.Instance(kernelModule(false), kernelImports(memory));
+    packer = { memory, exports: instance.exports as unknown as PackExports };
+  }
+  const have = packer.memory.buffer.byteLength >> 16;
+  if (have < need) packer.memory.grow(need - have);
+  return packer;
+}
+
+/** Releases the packer's memory when it grew past KEEP_BYTES. */
+function release(): void {
+  if (packer && packer.memory.buffer.byteLength > KEEP_BYTES) packer = undefined;
+}
+
+/** Rounds n up to a multiple of 16 (the packer's allocations). */
+function up16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/** Weights of an 8-bit layer copied into the packer, with their per-column sums. */
+export interface StagedQ8 {
+  /** Per column (row of w[n][k], or channel of depthwise w[taps][C]): sum and |sum| of w - wzp. */
+  readonly sums: ColumnSums;
+  /**
+   * Packs (w - wzp) * factor[j] (factor null: 1) into dst, as packQ8Gemm / packDepthwiseQ8 of
+   * packing.ts; valid until the next call of this file. Never throws.
+   */
+  pack(factor: Int32Array | null, dst: Int16Array): void;
+}
+
+/**
+ * Copies w and computes its sums for a GEMM operand w[n][k] (depthwise: false) or depthwise
+ * weights w[taps][C] (n = taps, k = C); pack() then packs it. Throws when the layer exceeds a
+ * wasm memory.
+ */
+export function stageQ8(
+  w: Int8Array | Uint8Array,
+  n: number,
+  k: number,
+  wzp: number,
+  depthwise: boolean,
+): StagedQ8 {
+  const cols = depthwise ? k : n;
+  const length = n * k;
+  const packed = depthwise ? q8DepthwisePackedBytes(n, k) : q8GemmPackedBytes(n, k);
+  const wAt = WASM_RESERVED_BYTES;
+  const sumAt = wAt + up16(length);
+  const absAt = sumAt + up16(cols * 4);
+  const factorAt = absAt + cols * 8;
+  const dstAt = factorAt + up16(cols * 4);
+  const p = packerFor(dstAt + packed - WASM_RESERVED_BYTES);
+  const buf = p.memory.buffer;
+  new Uint8Array(buf, wAt, length).set(new Uint8Array(w.buffer, w.byteOffset, length));
+  const signed = w instanceof Int8Array ? 1 : 0;
+  if (depthwise) p.exports.pack_sums8(wAt, signed, k, n, 1, k, wzp, sumAt, absAt);
+  else p.exports.pack_sums8(wAt, signed, n, k, k, 1, wzp, sumAt, absAt);
+  const sums: ColumnSums = {
+    sum: new Int32Array(buf, sumAt, cols).slice(),
+    abs: new Float64Array(buf, absAt, cols).slice(),
+  };
+  return {
+    sums,
+    pack(factor, dst) {
+      if (factor) new Int32Array(buf, factorAt, cols).set(factor);
+      const f = factor ? factorAt : 0;
+      if (depthwise) p.exports.pack_q8_dw(wAt, signed, n, k, wzp, f, dstAt);
+      else p.exports.pack_q8_gemm(wAt, signed, n, k, wzp, f, dstAt);
+      dst.set(new Int16Array(buf, dstAt, packed >> 1));
+      release();
+    },
+  };
+}
+
+/**
+ * Packs float weights w[n][k] and bias (or zeros) into dst as packF32Gemm of packing.ts, or, with
+ * `depthwise`, w[taps = n][C = k] as packDepthwiseF32. Throws when the layer exceeds a wasm memory.
+ */
+export function packF32(
+  w: Float32Array,
+  bias: Float32Array | null,
+  n: number,
+  k: number,
+  depthwise: boolean,
+  dst: Float32Array,
+): void {
+  const floats = depthwise ? f32DepthwisePackedFloats(n, k) : f32GemmPackedBytes(n, k) >> 2;
+  const biasLength = depthwise ? k : n;
+  const length = n * k;
+  const wAt = WASM_RESERVED_BYTES;
+  const biasAt = wAt + up16(length * 4);
+  const dstAt = biasAt + up16(biasLength * 4);
+  const p = packerFor(dstAt + floats * 4 - WASM_RESERVED_BYTES);
+  const buf = p.memory.buffer;
+  new Float32Array(buf, wAt, length).set(w.subarray(0, length));
+  if (bias) new Float32Array(buf, biasAt, biasLength).set(bias.subarray(0, biasLength));
+  const b = bias ? biasAt : 0;
+  if (depthwise) p.exports.pack_f32_dw(wAt, b, n, k, dstAt);
+  else p.exports.pack_f32_gemm(wAt, b, n, k, dstAt);
+  dst.set(new Float32Array(buf, dstAt, floats));
+  release();
+}
