@@ -134,7 +134,7 @@ function quantGeneralRow(
       for (let i = 0; i < n; i++, ia += sa, ib += sb) Y[iy + i] = formula(A[ia]!, B[ib]!);
     };
   }
-  if (size >= TABLE2D_MIN_OUTPUT) return table8x8Row(tabulate8x8(dtype, dtype, formula));
+  if (size >= TABLE2D_MIN_OUTPUT) return table8x8Row(() => tabulate8x8(dtype, dtype, formula));
   const { leftShift, outOffset, lo, hi } = p;
   const t1 = new Int32Array(256);
   const t2 = new Int32Array(256);

@@ -50,9 +50,14 @@ export function tabulate8x8(
   return table;
 }
 
-/** A broadcast row function reading a 256x256 table (see tabulate8x8). */
+/**
+ * A broadcast row function reading a 256x256 table (see tabulate8x8), or one that builds the
+ * table on its first call when given its builder: 65536 formula evaluations cost 5-15 ms of cold
+ * JavaScript, paid at prepare by every ADD / SUB / MUL node, also those the wasm kernels run
+ * (their prepare runs the reference one first).
+ */
 export function table8x8Row(
-  table: Uint8Array,
+  tableOrBuilder: Uint8Array | (() => Uint8Array),
 ): (
   a: TypedArray,
   ia: number,
@@ -64,7 +69,9 @@ export function table8x8Row(
   iy: number,
   n: number,
 ) => void {
+  let built: Uint8Array | undefined = tableOrBuilder instanceof Uint8Array ? tableOrBuilder : undefined;
   return (a, ia, sa, b, ib, sb, y, iy, n) => {
+    const table = (built ??= (tableOrBuilder as () => Uint8Array)());
     const A = a as Uint8Array; // Int8Array for int8: & 0xff gives the byte
     const B = b as Uint8Array;
     const Y = y as Uint8Array;
@@ -83,7 +90,7 @@ export function quantizedBinaryRow(
   formula: (a: number, b: number) => number,
 ): ReturnType<typeof table8x8Row> {
   if ((dtype === 'int8' || dtype === 'uint8') && outputSize >= TABLE2D_MIN_OUTPUT) {
-    return table8x8Row(tabulate8x8(dtype, dtype, formula));
+    return table8x8Row(() => tabulate8x8(dtype, dtype, formula));
   }
   return (a, ia, sa, b, ib, sb, y, iy, n) => {
     const A = a as Int16Array; // Int8Array / Uint8Array / Int16Array at run time
