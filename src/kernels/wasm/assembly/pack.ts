@@ -14,6 +14,8 @@ function ld8(p: usize, signed: bool): i32 {
 /**
  * Per row j < rows: the sum of (w - wzp) (i32, wrapping as the Int32Array store of the
  * reference does) and of |w - wzp| (f64, exact) over `count` weights at w + j * rs + i * es.
+ * Contiguous rows (es = 1) run 16 weights per step: w - wzp fits int16 for 8-bit w and zero
+ * point, and the lanes' absolute sums stay below 2^31 for count < 2^23.
  */
 export function pack_sums8(
   w: usize,
@@ -27,11 +29,34 @@ export function pack_sums8(
   abssum: usize,
 ): void {
   const sg = signed != 0;
+  const vzp = i16x8.splat(<i16>wzp);
   for (let j = 0; j < rows; j++) {
     let s: i32 = 0;
     let a: i64 = 0;
     let p = w + <usize>j * <usize>rs;
-    for (let i = 0; i < count; i++) {
+    let i = 0;
+    if (es == 1 && count >= 16) {
+      let vs = i32x4.splat(0);
+      let va = i32x4.splat(0);
+      for (; i + 16 <= count; i += 16) {
+        const x = v128.load(p);
+        const lo = i16x8.sub(sg ? i16x8.extend_low_i8x16_s(x) : i16x8.extend_low_i8x16_u(x), vzp);
+        const hi = i16x8.sub(sg ? i16x8.extend_high_i8x16_s(x) : i16x8.extend_high_i8x16_u(x), vzp);
+        vs = i32x4.add(vs, i32x4.add(i32x4.extadd_pairwise_i16x8_s(lo), i32x4.extadd_pairwise_i16x8_s(hi)));
+        va = i32x4.add(
+          va,
+          i32x4.add(i32x4.extadd_pairwise_i16x8_u(i16x8.abs(lo)), i32x4.extadd_pairwise_i16x8_u(i16x8.abs(hi))),
+        );
+        p += 16;
+      }
+      s = i32x4.extract_lane(vs, 0) + i32x4.extract_lane(vs, 1) + i32x4.extract_lane(vs, 2) + i32x4.extract_lane(vs, 3);
+      a =
+        <i64>i32x4.extract_lane(va, 0) +
+        <i64>i32x4.extract_lane(va, 1) +
+        <i64>i32x4.extract_lane(va, 2) +
+        <i64>i32x4.extract_lane(va, 3);
+    }
+    for (; i < count; i++) {
       const v = ld8(p, sg) - wzp;
       s += v;
       a += <i64>abs<i32>(v);
@@ -42,7 +67,12 @@ export function pack_sums8(
   }
 }
 
-/** packQ8Gemm of ../packing.ts: (w[n][k] - wzp) * factor[j] as int16 in the "c2" layout. */
+/**
+ * packQ8Gemm of ../packing.ts: (w[n][k] - wzp) * factor[j] as int16 in the "c2" layout. Each half
+ * block (4 columns) runs 8 k at a time: the 4 rows' int16 vectors, read as 4 pairs (i32 lanes)
+ * each, transposed 4x4 give the 4 pair rows [col0 col1 col2 col3] of the layout. The product
+ * keeps its low 16 bits as the Int16Array store of the reference does; the rest of k is scalar.
+ */
 export function pack_q8_gemm(
   w: usize,
   signed: i32,
@@ -54,15 +84,44 @@ export function pack_q8_gemm(
 ): void {
   const sg = signed != 0;
   const k8 = (k + 7) & ~7;
+  const kv = k & ~7;
+  const vzp = i16x8.splat(<i16>wzp);
   memory.fill(dst, 0, <usize>((n + 7) >> 3) * <usize>k8 * 16);
-  for (let j = 0; j < n; j++) {
-    const f = factor ? load<i32>(factor + (<usize>j << 2)) : 1;
-    const q = j & 7;
-    // int16 index of (j, kk): block + pair (kk >> 1) * 16 + half (q >> 2) * 8 + column (q & 3) * 2 + kk & 1.
-    const col = dst + ((<usize>(j >> 3) * <usize>k8 * 8 + <usize>((q >> 2) * 8 + (q & 3) * 2)) << 1);
-    const row = w + <usize>j * <usize>k;
-    for (let kk = 0; kk < k; kk++) {
-      store<i16>(col + (<usize>(kk >> 1) << 5) + (<usize>(kk & 1) << 1), <i16>((ld8(row + kk, sg) - wzp) * f));
+  for (let j0 = 0; j0 < n; j0 += 4) {
+    // Half block of columns j0..j0+3 (j0 % 4 == 0): bytes block * k8 * 16 + half * 16, then 32 per pair.
+    const out = dst + <usize>(j0 >> 3) * <usize>k8 * 16 + <usize>((j0 >> 2) & 1) * 16;
+    const m = min(4, n - j0);
+    const f0 = i16x8.splat(<i16>(factor ? load<i32>(factor + (<usize>j0 << 2)) : 1));
+    const f1 = i16x8.splat(<i16>(m > 1 ? (factor ? load<i32>(factor + (<usize>(j0 + 1) << 2)) : 1) : 0));
+    const f2 = i16x8.splat(<i16>(m > 2 ? (factor ? load<i32>(factor + (<usize>(j0 + 2) << 2)) : 1) : 0));
+    const f3 = i16x8.splat(<i16>(m > 3 ? (factor ? load<i32>(factor + (<usize>(j0 + 3) << 2)) : 1) : 0));
+    // Rows past n read row j0 again (in bounds) and are multiplied by 0.
+    const r0 = w + <usize>j0 * <usize>k;
+    const r1 = m > 1 ? r0 + <usize>k : r0;
+    const r2 = m > 2 ? r0 + <usize>(2 * k) : r0;
+    const r3 = m > 3 ? r0 + <usize>(3 * k) : r0;
+    for (let kk = 0; kk < kv; kk += 8) {
+      const a0 = i16x8.mul(i16x8.sub(sg ? v128.load8x8_s(r0 + kk) : v128.load8x8_u(r0 + kk), vzp), f0);
+      const a1 = i16x8.mul(i16x8.sub(sg ? v128.load8x8_s(r1 + kk) : v128.load8x8_u(r1 + kk), vzp), f1);
+      const a2 = i16x8.mul(i16x8.sub(sg ? v128.load8x8_s(r2 + kk) : v128.load8x8_u(r2 + kk), vzp), f2);
+      const a3 = i16x8.mul(i16x8.sub(sg ? v128.load8x8_s(r3 + kk) : v128.load8x8_u(r3 + kk), vzp), f3);
+      const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
+      const t1 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+      const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+      const at = out + (<usize>kk << 4); // pair kk / 2 at 32 bytes each
+      v128.store(at, i64x2.shuffle(t0, t2, 0, 2));
+      v128.store(at + 32, i64x2.shuffle(t0, t2, 1, 3));
+      v128.store(at + 64, i64x2.shuffle(t1, t3, 0, 2));
+      v128.store(at + 96, i64x2.shuffle(t1, t3, 1, 3));
+    }
+    for (let c = 0; c < m; c++) {
+      const f = factor ? load<i32>(factor + (<usize>(j0 + c) << 2)) : 1;
+      const row = r0 + <usize>(c * k);
+      const col = out + <usize>(c * 4);
+      for (let kk = kv; kk < k; kk++) {
+        store<i16>(col + (<usize>(kk >> 1) << 5) + (<usize>(kk & 1) << 1), <i16>((ld8(row + kk, sg) - wzp) * f));
+      }
     }
   }
 }
