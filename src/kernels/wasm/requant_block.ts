@@ -64,41 +64,48 @@ export function inputRange(signed: boolean, zp: number): number {
   return signed ? Math.max(zp + 128, 127 - zp) : Math.max(zp, 255 - zp);
 }
 
-/** Chooses the mode for a layer (see the file comment); never throws. */
+/**
+ * Chooses the mode for a layer (see the file comment); never throws. One pass over the columns
+ * without closures or arrays of numbers: it runs once per layer, mostly in V8's interpreter.
+ */
 export function planRequant(cols: RequantColumns): RequantPlan {
-  const n = cols.multipliers.length;
+  const { multipliers, shifts, bound, zeroWeights, bias, qmin, qmax } = cols;
+  const zp = cols.outputZeroPoint;
+  const n = multipliers.length;
   const constant = new Float64Array(n).fill(NaN);
-  const live: number[] = [];
+  const live = new Uint8Array(n);
   let fast = true;
+  let liveCount = 0;
+  let e0 = 1; // e of the first live column (1 without any)
+  let same = true; // every live column has e = e0
+  let maxE = 1;
   for (let j = 0; j < n; j++) {
-    const m = cols.multipliers[j]!;
-    const shift = cols.shifts[j]!;
-    const e = Math.max(-shift, 0);
-    const left = Math.max(shift, 0);
-    const r = (v: number) => {
-      const y = multiplyByQuantizedMultiplier(v, m, shift) + cols.outputZeroPoint;
-      return Math.min(Math.max(y, cols.qmin), cols.qmax) - cols.outputZeroPoint;
-    };
-    if (cols.zeroWeights[j]) {
-      constant[j] = r(cols.bias[j]!);
+    const m = multipliers[j]!;
+    const shift = shifts[j]!;
+    const e = shift < 0 ? -shift : 0;
+    const left = shift > 0 ? shift : 0;
+    if (zeroWeights[j]) {
+      const y = multiplyByQuantizedMultiplier(bias[j]!, m, shift) + zp;
+      constant[j] = (y < qmin ? qmin : y > qmax ? qmax : y) - zp;
       continue;
     }
-    const b = cols.bound[j]!;
+    const b = bound[j]!;
     // |q| <= floor((b * m + 2^30) / 2^31) (q is monotone in x); below 2^(e-1) the output is zp.
     if (m === 0 || (e > 0 && left === 0 && Math.floor((b * m + 2 ** 30) / 2 ** 31) < 2 ** (e - 1))) {
       constant[j] = 0;
       continue;
     }
     if (left > 6 || b * 2 ** left >= 2 ** 30 || e > 22) fast = false;
-    live.push(j);
+    live[j] = 1;
+    if (liveCount++ === 0) e0 = e;
+    else if (e !== e0) same = false;
+    if (e > maxE) maxE = e;
   }
   const factor = new Int32Array(n).fill(1);
   if (!fast) return { mode: 2, shift: 0, factor, constant: constant.fill(NaN) };
-  const es = live.map((j) => Math.max(-cols.shifts[j]!, 0));
-  const e0 = es[0] ?? 1;
-  const uniform = e0 >= 1 && e0 <= 21 && es.every((e) => e === e0);
-  for (const j of live) factor[j] = 2 ** (1 + Math.max(cols.shifts[j]!, 0));
-  const d = uniform ? e0 : Math.max(1, ...es);
+  const uniform = e0 >= 1 && e0 <= 21 && same;
+  for (let j = 0; j < n; j++) if (live[j]) factor[j] = 2 ** (1 + (shifts[j]! > 0 ? shifts[j]! : 0));
+  const d = uniform ? e0 : maxE;
   return {
     mode: uniform ? 0 : clampFree(cols, live, d) ? 4 : 1,
     shift: d,
@@ -114,15 +121,18 @@ export function planRequant(cols: RequantColumns): RequantPlan {
  * rounding divide of v is exact without it. |q| <= (bound * 2^left * m + 2^30) / 2^31 + 1/2,
  * bounded above with a unit to spare for the float64 rounding of the product.
  */
-function clampFree(cols: RequantColumns, live: readonly number[], d: number): boolean {
+function clampFree(cols: RequantColumns, live: Uint8Array, d: number): boolean {
   const limit = 2 ** 31 - 2 ** (d - 1) - 255 * 2 ** d - 1;
-  return live.every((j) => {
-    const shift = cols.shifts[j]!;
-    const e = Math.max(-shift, 0);
+  const { shifts, bound, multipliers } = cols;
+  for (let j = 0; j < live.length; j++) {
+    if (!live[j]) continue;
+    const shift = shifts[j]!;
+    const e = shift < 0 ? -shift : 0;
     const q =
-      Math.floor((cols.bound[j]! * 2 ** Math.max(shift, 0) * cols.multipliers[j]! + 2 ** 30) / 2 ** 31) + 1;
-    return q <= 2 ** (e + 8) || q * 2 ** (d - e) < limit;
-  });
+      Math.floor((bound[j]! * 2 ** (shift > 0 ? shift : 0) * multipliers[j]! + 2 ** 30) / 2 ** 31) + 1;
+    if (!(q <= 2 ** (e + 8) || q * 2 ** (d - e) < limit)) return false;
+  }
+  return true;
 }
 
 /**

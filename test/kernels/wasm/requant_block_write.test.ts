@@ -1,7 +1,8 @@
 /**
- * writeRequantBlock (src/kernels/wasm/requant_block.ts) writes the same bytes as its earlier
- * BigInt64Array version (kept here as the oracle) for random columns and every mode: the plans
- * planRequant chooses and forced modes 0, 1, 2 and 4 with constant columns.
+ * writeRequantBlock and planRequant (src/kernels/wasm/requant_block.ts) against their earlier
+ * versions (BigInt64Array writes; closures and arrays of numbers), kept here as oracles: the same
+ * bytes and plans for random columns and every mode (the plans planRequant chooses, and forced
+ * modes 0, 1, 2 and 4 with constant columns).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
   writeRequantBlock,
 } from '../../../src/kernels/wasm/requant_block.js';
 import { roundUp8 } from '../../../src/kernels/wasm/packing.js';
+import { multiplyByQuantizedMultiplier } from '../../../src/kernels/internal/multiply_by_quantized_multiplier.js';
 
 const RQ = { MODE: 0, SHIFT: 1, QMIN: 2, QMAX: 3, CLAMP: 4, SIGNED: 5, ZP: 6 } as const;
 const RQA = { BIAS: 0, MULT: 1, C: 2, HI: 3, LO: 4, P2: 5, SHIFT: 6, K: 7 } as const;
@@ -65,6 +67,59 @@ function writeRequantBlockReference(dst: Uint8Array, cols: RequantColumns, plan:
   }
 }
 
+/** planRequant before its one-pass rewrite (closures, arrays of numbers), kept as the oracle. */
+function planRequantReference(cols: RequantColumns): RequantPlan {
+  const n = cols.multipliers.length;
+  const constant = new Float64Array(n).fill(NaN);
+  const live: number[] = [];
+  let fast = true;
+  for (let j = 0; j < n; j++) {
+    const m = cols.multipliers[j]!;
+    const shift = cols.shifts[j]!;
+    const e = Math.max(-shift, 0);
+    const left = Math.max(shift, 0);
+    const r = (v: number) => {
+      const y = multiplyByQuantizedMultiplier(v, m, shift) + cols.outputZeroPoint;
+      return Math.min(Math.max(y, cols.qmin), cols.qmax) - cols.outputZeroPoint;
+    };
+    if (cols.zeroWeights[j]) {
+      constant[j] = r(cols.bias[j]!);
+      continue;
+    }
+    const b = cols.bound[j]!;
+    // |q| <= floor((b * m + 2^30) / 2^31) (q is monotone in x); below 2^(e-1) the output is zp.
+    if (m === 0 || (e > 0 && left === 0 && Math.floor((b * m + 2 ** 30) / 2 ** 31) < 2 ** (e - 1))) {
+      constant[j] = 0;
+      continue;
+    }
+    if (left > 6 || b * 2 ** left >= 2 ** 30 || e > 22) fast = false;
+    live.push(j);
+  }
+  const factor = new Int32Array(n).fill(1);
+  if (!fast) return { mode: 2, shift: 0, factor, constant: constant.fill(NaN) };
+  const es = live.map((j) => Math.max(-cols.shifts[j]!, 0));
+  const e0 = es[0] ?? 1;
+  const uniform = e0 >= 1 && e0 <= 21 && es.every((e) => e === e0);
+  for (const j of live) factor[j] = 2 ** (1 + Math.max(cols.shifts[j]!, 0));
+  const d = uniform ? e0 : Math.max(1, ...es);
+  return {
+    mode: uniform ? 0 : clampFreeReference(cols, live, d) ? 4 : 1,
+    shift: d,
+    factor,
+    constant,
+  };
+}
+function clampFreeReference(cols: RequantColumns, live: readonly number[], d: number): boolean {
+  const limit = 2 ** 31 - 2 ** (d - 1) - 255 * 2 ** d - 1;
+  return live.every((j) => {
+    const shift = cols.shifts[j]!;
+    const e = Math.max(-shift, 0);
+    const q =
+      Math.floor((cols.bound[j]! * 2 ** Math.max(shift, 0) * cols.multipliers[j]! + 2 ** 30) / 2 ** 31) + 1;
+    return q <= 2 ** (e + 8) || q * 2 ** (d - e) < limit;
+  });
+}
+
 /** A deterministic generator (xorshift32) of uint32 values. */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -106,7 +161,7 @@ function same(cols: RequantColumns, plan: RequantPlan): void {
 }
 
 describe('writeRequantBlock', () => {
-  it('matches the BigInt writer on the plans planRequant chooses', () => {
+  it('matches the BigInt writer on the plans planRequant chooses (and planRequant its oracle)', () => {
     const next = rng(11);
     const modes = new Set<number>();
     for (let t = 0; t < 300; t++) {
@@ -119,6 +174,7 @@ describe('writeRequantBlock', () => {
             ? randomColumns(next, n, -20, 2) // per-channel: modes 1 / 4
             : randomColumns(next, n, -30, 10); // mode 2
       const plan = planRequant(cols);
+      expect(plan).toEqual(planRequantReference(cols));
       modes.add(plan.mode);
       same(cols, plan);
     }
@@ -139,6 +195,23 @@ describe('writeRequantBlock', () => {
         };
         same(cols, plan);
       }
+    }
+  });
+
+  it('planRequant matches its oracle on all-constant layers, tiny multipliers and large bounds', () => {
+    const next = rng(41);
+    for (let t = 0; t < 200; t++) {
+      const n = 1 + (next() % 24);
+      const cols = randomColumns(next, n, -31, 8);
+      for (let j = 0; j < n; j++) {
+        const r = next() % 6;
+        if (r === 0) cols.zeroWeights[j] = 1;
+        else if (r === 1) cols.multipliers[j] = 0;
+        else if (r === 2) cols.bound[j] = next() % 4;
+        else if (r === 3) cols.bound[j] = 2 ** 20 + (next() % 2 ** 25);
+      }
+      if (t % 10 === 0) cols.zeroWeights.fill(1);
+      expect(planRequant(cols)).toEqual(planRequantReference(cols));
     }
   });
 });
