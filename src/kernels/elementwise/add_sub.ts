@@ -136,27 +136,33 @@ function quantGeneralRow(
   }
   if (size >= TABLE2D_MIN_OUTPUT) return table8x8Row(() => tabulate8x8(dtype, dtype, formula));
   const { leftShift, outOffset, lo, hi } = p;
-  const t1 = new Int32Array(256);
-  const t2 = new Int32Array(256);
   const qlo = dtype === 'int8' ? -128 : 0;
-  for (let q = qlo; q < qlo + 256; q++) {
-    t1[q & 0xff] = multiplyByQuantizedMultiplierSmallerThanOneExp(
-      (q + p.in1Offset) << leftShift,
-      p.in1.multiplier,
-      p.in1.shift,
-    );
-    t2[q & 0xff] = multiplyByQuantizedMultiplierSmallerThanOneExp(
-      (q + p.in2Offset) << leftShift,
-      p.in2.multiplier,
-      p.in2.shift,
-    );
-  }
+  // Built on the first call: a node the wasm kernels run never calls its reference row.
+  let tables: [Int32Array, Int32Array] | undefined;
+  const rescaleTables = (): [Int32Array, Int32Array] => {
+    const t1 = new Int32Array(256);
+    const t2 = new Int32Array(256);
+    for (let q = qlo; q < qlo + 256; q++) {
+      t1[q & 0xff] = multiplyByQuantizedMultiplierSmallerThanOneExp(
+        (q + p.in1Offset) << leftShift,
+        p.in1.multiplier,
+        p.in1.shift,
+      );
+      t2[q & 0xff] = multiplyByQuantizedMultiplierSmallerThanOneExp(
+        (q + p.in2Offset) << leftShift,
+        p.in2.multiplier,
+        p.in2.shift,
+      );
+    }
+    return [t1, t2];
+  };
   const mo = p.out.multiplier;
   const so = p.out.shift;
   return (a, ia, sa, b, ib, sb, y, iy, n) => {
     const A = a as Uint8Array; // Int8Array for int8: & 0xff gives the table index
     const B = b as Uint8Array;
     const Y = y as Uint8Array; // the store wraps to int8 for Int8Array
+    const [t1, t2] = (tables ??= rescaleTables());
     for (let i = 0; i < n; i++, ia += sa, ib += sb) {
       const x1 = t1[A[ia]! & 0xff]!;
       const x2 = t2[B[ib]! & 0xff]!;
