@@ -13,6 +13,7 @@
  */
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import type { Requant } from '../conv/requantize.js';
+import { packRequantColumns } from './packer.js';
 import { type ColumnSums, roundUp8 } from './packing.js';
 
 /** Word indices of the block header and per-column array indices (assembly/requantize.ts). */
@@ -136,66 +137,35 @@ function clampFree(cols: RequantColumns, live: Uint8Array, d: number): boolean {
 }
 
 /**
- * Writes the block (header and per-column arrays) for `plan` into dst; never throws. The int64
- * array is written as its two little-endian int32 words (low 0x80000000, high C in mode 0): a
- * BigInt per column cost ~1 us of cold JavaScript each.
+ * Writes the block (header and per-column arrays) for `plan` into dst; never throws. The
+ * per-column loop runs in the kernel module (packer.ts, assembly/pack.ts): in JavaScript it ran
+ * once per layer, mostly interpreted, ~0.5 us per column.
  */
 export function writeRequantBlock(dst: Uint8Array, cols: RequantColumns, plan: RequantPlan): void {
   const n = cols.multipliers.length;
-  const np = roundUp8(n);
-  const i32 = new Int32Array(dst.buffer, dst.byteOffset, (HEADER_BYTES >> 2) + np * 9);
-  i32.fill(0);
+  const i32 = new Int32Array(dst.buffer, dst.byteOffset, HEADER_BYTES >> 2);
   const signed = cols.signed;
-  const { mode, shift: s, factor, constant } = plan;
-  const { shifts, multipliers, start } = cols;
-  i32[RQ.MODE] = mode;
-  i32[RQ.SHIFT] = s;
+  i32[RQ.MODE] = plan.mode;
+  i32[RQ.SHIFT] = plan.shift;
   i32[RQ.QMIN] = cols.qmin;
   i32[RQ.QMAX] = cols.qmax;
   i32[RQ.CLAMP] = cols.qmin > (signed ? -128 : 0) || cols.qmax < (signed ? 127 : 255) ? 1 : 0;
   i32[RQ.SIGNED] = signed ? 1 : 0;
   i32[RQ.ZP] = cols.outputZeroPoint;
-  const h = HEADER_BYTES >> 2;
-  const aBias = h + RQA.BIAS * np;
-  const aMult = h + RQA.MULT * np;
-  const aC = h + RQA.C * np;
-  const aHi = h + RQA.HI * np;
-  const aLo = h + RQA.LO * np;
-  const aP2 = h + RQA.P2 * np;
-  const aShift = h + RQA.SHIFT * np;
-  const aK = h + RQA.K * np; // int64 j: words aK + 2j (low), aK + 2j + 1 (high)
-  const zp = cols.outputZeroPoint;
-  const half = 2 ** (s - 1);
-  const unit = 2 ** s;
-  const perChannel = mode === 1 || mode === 4;
-  for (let j = 0; j < n; j++) {
-    const shift = shifts[j]!;
-    i32[aShift + j] = shift;
-    if (mode === 2) {
-      i32[aBias + j] = start[j]!;
-      i32[aMult + j] = multipliers[j]!;
-      continue;
-    }
-    const c = constant[j]!;
-    const live = Number.isNaN(c);
-    // Constant columns: multiplier 0, the value in C (see assembly/requantize.ts).
-    const C = half + (live ? zp : zp + c) * unit;
-    i32[aC + j] = C;
-    if (live) {
-      const e = shift < 0 ? -shift : 0;
-      i32[aBias + j] = Math.imul(start[j]!, factor[j]!);
-      i32[aMult + j] = multipliers[j]!;
-      i32[aHi + j] = 2 ** (e + 8);
-      i32[aLo + j] = -(2 ** (e + 8));
-      i32[aP2 + j] = perChannel ? 2 ** (s - e) : 1;
-    } else {
-      i32[aHi + j] = 2 ** 8;
-      i32[aLo + j] = -(2 ** 8);
-      i32[aP2 + j] = 1;
-    }
-    i32[aK + 2 * j] = 0x80000000 | 0;
-    i32[aK + 2 * j + 1] = mode === 0 ? C : 0;
-  }
+  i32[7] = 0;
+  packRequantColumns(
+    dst.subarray(0, HEADER_BYTES + roundUp8(n) * 36),
+    plan.mode,
+    plan.shift,
+    cols.outputZeroPoint,
+    {
+      start: cols.start,
+      multipliers: cols.multipliers,
+      shifts: cols.shifts,
+      factor: plan.factor,
+      constant: plan.constant,
+    },
+  );
 }
 
 /**

@@ -14,7 +14,14 @@ import { resize_bilinear_job } from './resize';
 import { from_f32_job, lut8_job, to_f32_job } from './unary';
 
 export { peak_f32, peak_q8 } from './peak';
-export { pack_f32_dw, pack_f32_gemm, pack_q8_dw, pack_q8_gemm, pack_sums8 } from './pack';
+export {
+  pack_f32_dw,
+  pack_f32_gemm,
+  pack_q8_dw,
+  pack_q8_gemm,
+  pack_requant_block,
+  pack_sums8,
+} from './pack';
 
 // Job numbers (read by the glue as exported globals, so they are defined only here).
 export const JOB_F32_GEMM: i32 = 1;

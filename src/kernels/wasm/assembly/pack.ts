@@ -175,3 +175,79 @@ export function pack_f32_dw(w: usize, bias: usize, taps: i32, c: i32, dst: usize
     }
   }
 }
+
+/** 2^x as an f64, exactly (x in -1022..1023). */
+// @ts-ignore: decorator
+@inline
+function pow2(x: i32): f64 {
+  return reinterpret<f64>(<i64>(1023 + x) << 52);
+}
+
+/** ToInt32 of 2^x as JavaScript stores it in an Int32Array: 0 below 2^0 or from 2^32, -2^31 at 2^31. */
+// @ts-ignore: decorator
+@inline
+function pow2i32(x: i32): i32 {
+  return x >= 0 && x < 32 ? 1 << x : 0;
+}
+
+/**
+ * The per-column arrays of a requantization block (../requant_block.ts writeRequantBlock, whose
+ * header the glue writes): at dst + 32, np = n rounded up to 8, int32 arrays bias, mult, C, hi,
+ * lo, p2, shift of np each, then np int64. start, mult, shifts and factor hold n int32, constant n
+ * f64 (NaN: live column). The values are those JavaScript's double arithmetic stored (C through
+ * i64: an integer below 2^31 in every plan planRequant makes).
+ */
+export function pack_requant_block(
+  dst: usize,
+  n: i32,
+  mode: i32,
+  s: i32,
+  zp: i32,
+  start: usize,
+  mult: usize,
+  shifts: usize,
+  factor: usize,
+  constant: usize,
+): void {
+  const np = <usize>((n + 7) & ~7);
+  const aBias = dst + 32;
+  const aMult = aBias + (np << 2);
+  const aC = aMult + (np << 2);
+  const aHi = aC + (np << 2);
+  const aLo = aHi + (np << 2);
+  const aP2 = aLo + (np << 2);
+  const aShift = aP2 + (np << 2);
+  const aK = aShift + (np << 2);
+  memory.fill(aBias, 0, np * 36);
+  const half = pow2(s - 1);
+  const unit = pow2(s);
+  const perChannel = mode == 1 || mode == 4;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 2;
+    const shift = load<i32>(shifts + o);
+    store<i32>(aShift + o, shift);
+    if (mode == 2) {
+      store<i32>(aBias + o, load<i32>(start + o));
+      store<i32>(aMult + o, load<i32>(mult + o));
+      continue;
+    }
+    const c = load<f64>(constant + (<usize>j << 3));
+    const live = c != c;
+    const C = <i32><i64>(half + (live ? <f64>zp : <f64>zp + c) * unit);
+    store<i32>(aC + o, C);
+    if (live) {
+      const e = shift < 0 ? -shift : 0;
+      store<i32>(aBias + o, load<i32>(start + o) * load<i32>(factor + o));
+      store<i32>(aMult + o, load<i32>(mult + o));
+      store<i32>(aHi + o, pow2i32(e + 8));
+      store<i32>(aLo + o, -pow2i32(e + 8));
+      store<i32>(aP2 + o, perChannel ? pow2i32(s - e) : 1);
+    } else {
+      store<i32>(aHi + o, 256);
+      store<i32>(aLo + o, -256);
+      store<i32>(aP2 + o, 1);
+    }
+    store<i32>(aK + (<usize>j << 3), 0x80000000);
+    store<i32>(aK + (<usize>j << 3) + 4, mode == 0 ? C : 0);
+  }
+}
