@@ -51,6 +51,15 @@ interface PackExports {
   ): void;
   pack_f32_gemm(w: number, bias: number, n: number, k: number, dst: number): void;
   pack_f32_dw(w: number, bias: number, taps: number, c: number, dst: number): void;
+  pack_plan_requant(
+    n: number,
+    mult: number,
+    shifts: number,
+    bound: number,
+    zeroWeights: number,
+    factor: number,
+    constant: number,
+  ): number;
   pack_requant_block(
     dst: number,
     n: number,
@@ -89,9 +98,20 @@ function packerFor(bytes: number): { memory: WebAssembly.Memory; exports: PackEx
   return packer;
 }
 
-/** Releases the packer's memory when it grew past KEEP_BYTES. */
+/**
+ * Bytes past WASM_RESERVED_BYTES held by a staged layer (stageQ8) until its pack(): the plans
+ * plan the requantization between the two, and those calls allocate after it.
+ */
+let staged = 0;
+
+/** Address from which a call that is not staging may use the packer's memory. */
+function freeBase(): number {
+  return WASM_RESERVED_BYTES + staged;
+}
+
+/** Releases the packer's memory when it grew past KEEP_BYTES (unless a layer is staged). */
 function release(): void {
-  if (packer && packer.memory.buffer.byteLength > KEEP_BYTES) packer = undefined;
+  if (staged === 0 && packer && packer.memory.buffer.byteLength > KEEP_BYTES) packer = undefined;
 }
 
 /** Rounds n up to a multiple of 16 (the packer's allocations). */
@@ -132,6 +152,7 @@ export function stageQ8(
   const dstAt = factorAt + up16(cols * 4);
   const p = packerFor(dstAt + packed - WASM_RESERVED_BYTES);
   const buf = p.memory.buffer;
+  staged = up16(dstAt + packed) - WASM_RESERVED_BYTES;
   new Uint8Array(buf, wAt, length).set(new Uint8Array(w.buffer, w.byteOffset, length));
   const signed = w instanceof Int8Array ? 1 : 0;
   if (depthwise) p.exports.pack_sums8(wAt, signed, k, n, 1, k, wzp, sumAt, absAt);
@@ -143,11 +164,13 @@ export function stageQ8(
   return {
     sums,
     pack(factor, dst) {
-      if (factor) new Int32Array(buf, factorAt, cols).set(factor);
+      const mem = p.memory.buffer; // a call in between may have grown the memory
+      if (factor) new Int32Array(mem, factorAt, cols).set(factor);
       const f = factor ? factorAt : 0;
       if (depthwise) p.exports.pack_q8_dw(wAt, signed, n, k, wzp, f, dstAt);
       else p.exports.pack_q8_gemm(wAt, signed, n, k, wzp, f, dstAt);
-      dst.set(new Int16Array(buf, dstAt, packed >> 1));
+      dst.set(new Int16Array(mem, dstAt, packed >> 1));
+      staged = 0;
       release();
     },
   };
@@ -168,7 +191,7 @@ export function packF32(
   const floats = depthwise ? f32DepthwisePackedFloats(n, k) : f32GemmPackedBytes(n, k) >> 2;
   const biasLength = depthwise ? k : n;
   const length = n * k;
-  const wAt = WASM_RESERVED_BYTES;
+  const wAt = freeBase();
   const biasAt = wAt + up16(length * 4);
   const dstAt = biasAt + up16(biasLength * 4);
   const p = packerFor(dstAt + floats * 4 - WASM_RESERVED_BYTES);
@@ -206,7 +229,7 @@ export function packRequantColumns(
 ): void {
   const n = a.multipliers.length;
   const bytes = ((n + 7) & ~7) * 36;
-  const startAt = WASM_RESERVED_BYTES;
+  const startAt = freeBase();
   const multAt = startAt + up16(n * 4);
   const shiftsAt = multAt + up16(n * 4);
   const factorAt = shiftsAt + up16(n * 4);
@@ -222,4 +245,38 @@ export function packRequantColumns(
   p.exports.pack_requant_block(dstAt, n, mode, shift, zp, startAt, multAt, shiftsAt, factorAt, constantAt);
   dst.set(new Uint8Array(buf, dstAt + 32, bytes), 32);
   release();
+}
+
+/**
+ * The column loop of requant_block.ts planRequant, in the kernel module: fills factor and
+ * constant (whose zero-weight columns the caller has written; the rest are overwritten) and
+ * returns the mode and shift. Never throws for a layer's sizes.
+ */
+export function planRequantColumns(
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  bound: Float64Array,
+  zeroWeights: Uint8Array,
+  factor: Int32Array,
+  constant: Float64Array,
+): { mode: number; shift: number } {
+  const n = multipliers.length;
+  const multAt = freeBase();
+  const shiftsAt = multAt + up16(n * 4);
+  const boundAt = shiftsAt + up16(n * 4);
+  const zeroAt = boundAt + up16(n * 8);
+  const factorAt = zeroAt + up16(n);
+  const constantAt = factorAt + up16(n * 4);
+  const p = packerFor(constantAt + n * 8 - WASM_RESERVED_BYTES);
+  const buf = p.memory.buffer;
+  new Int32Array(buf, multAt, n).set(multipliers);
+  new Int32Array(buf, shiftsAt, n).set(shifts.subarray(0, n));
+  new Float64Array(buf, boundAt, n).set(bound.subarray(0, n));
+  new Uint8Array(buf, zeroAt, n).set(zeroWeights.subarray(0, n));
+  new Float64Array(buf, constantAt, n).set(constant.subarray(0, n));
+  const r = p.exports.pack_plan_requant(n, multAt, shiftsAt, boundAt, zeroAt, factorAt, constantAt);
+  factor.set(new Int32Array(buf, factorAt, n));
+  constant.set(new Float64Array(buf, constantAt, n));
+  release();
+  return { mode: r & 15, shift: r >> 4 };
 }

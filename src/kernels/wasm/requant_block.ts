@@ -13,7 +13,7 @@
  */
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import type { Requant } from '../conv/requantize.js';
-import { packRequantColumns } from './packer.js';
+import { packRequantColumns, planRequantColumns } from './packer.js';
 import { type ColumnSums, roundUp8 } from './packing.js';
 
 /** Word indices of the block header and per-column array indices (assembly/requantize.ts). */
@@ -66,74 +66,23 @@ export function inputRange(signed: boolean, zp: number): number {
 }
 
 /**
- * Chooses the mode for a layer (see the file comment); never throws. One pass over the columns
- * without closures or arrays of numbers: it runs once per layer, mostly in V8's interpreter.
+ * Chooses the mode for a layer (see the file comment); never throws. The column loop runs in the
+ * kernel module (packer.ts planRequantColumns, assembly/pack.ts pack_plan_requant; it ran once
+ * per layer, mostly interpreted); the constants of all-zero-weight columns, which requantize
+ * their bias as the reference does, are computed here.
  */
 export function planRequant(cols: RequantColumns): RequantPlan {
-  const { multipliers, shifts, bound, zeroWeights, bias, qmin, qmax } = cols;
+  const { multipliers, shifts, zeroWeights, bias, qmin, qmax } = cols;
   const zp = cols.outputZeroPoint;
   const n = multipliers.length;
   const constant = new Float64Array(n).fill(NaN);
-  const live = new Uint8Array(n);
-  let fast = true;
-  let liveCount = 0;
-  let e0 = 1; // e of the first live column (1 without any)
-  let same = true; // every live column has e = e0
-  let maxE = 1;
-  for (let j = 0; j < n; j++) {
-    const m = multipliers[j]!;
-    const shift = shifts[j]!;
-    const e = shift < 0 ? -shift : 0;
-    const left = shift > 0 ? shift : 0;
-    if (zeroWeights[j]) {
-      const y = multiplyByQuantizedMultiplier(bias[j]!, m, shift) + zp;
-      constant[j] = (y < qmin ? qmin : y > qmax ? qmax : y) - zp;
-      continue;
-    }
-    const b = bound[j]!;
-    // |q| <= floor((b * m + 2^30) / 2^31) (q is monotone in x); below 2^(e-1) the output is zp.
-    if (m === 0 || (e > 0 && left === 0 && Math.floor((b * m + 2 ** 30) / 2 ** 31) < 2 ** (e - 1))) {
-      constant[j] = 0;
-      continue;
-    }
-    if (left > 6 || b * 2 ** left >= 2 ** 30 || e > 22) fast = false;
-    live[j] = 1;
-    if (liveCount++ === 0) e0 = e;
-    else if (e !== e0) same = false;
-    if (e > maxE) maxE = e;
+  for (let j = zeroWeights.indexOf(1); j >= 0 && j < n; j = zeroWeights.indexOf(1, j + 1)) {
+    const y = multiplyByQuantizedMultiplier(bias[j]!, multipliers[j]!, shifts[j]!) + zp;
+    constant[j] = (y < qmin ? qmin : y > qmax ? qmax : y) - zp;
   }
-  const factor = new Int32Array(n).fill(1);
-  if (!fast) return { mode: 2, shift: 0, factor, constant: constant.fill(NaN) };
-  const uniform = e0 >= 1 && e0 <= 21 && same;
-  for (let j = 0; j < n; j++) if (live[j]) factor[j] = 2 ** (1 + (shifts[j]! > 0 ? shifts[j]! : 0));
-  const d = uniform ? e0 : maxE;
-  return {
-    mode: uniform ? 0 : clampFree(cols, live, d) ? 4 : 1,
-    shift: d,
-    factor,
-    constant,
-  };
-}
-
-/**
- * True when the per-channel mode's clamp of q (assembly/requantize.ts) can be skipped for every
- * live column: either it never binds (|q| <= 2^(e+8)), or v = q * 2^(D - e) + C never wraps
- * (|q| * 2^(D - e) + |C| < 2^31 with C = 2^(D-1) + value * 2^D, |value| <= 255), and then the
- * rounding divide of v is exact without it. |q| <= (bound * 2^left * m + 2^30) / 2^31 + 1/2,
- * bounded above with a unit to spare for the float64 rounding of the product.
- */
-function clampFree(cols: RequantColumns, live: Uint8Array, d: number): boolean {
-  const limit = 2 ** 31 - 2 ** (d - 1) - 255 * 2 ** d - 1;
-  const { shifts, bound, multipliers } = cols;
-  for (let j = 0; j < live.length; j++) {
-    if (!live[j]) continue;
-    const shift = shifts[j]!;
-    const e = shift < 0 ? -shift : 0;
-    const q =
-      Math.floor((bound[j]! * 2 ** (shift > 0 ? shift : 0) * multipliers[j]! + 2 ** 30) / 2 ** 31) + 1;
-    if (!(q <= 2 ** (e + 8) || q * 2 ** (d - e) < limit)) return false;
-  }
-  return true;
+  const factor = new Int32Array(n);
+  const { mode, shift } = planRequantColumns(multipliers, shifts, cols.bound, zeroWeights, factor, constant);
+  return { mode: mode as RequantPlan['mode'], shift, factor, constant };
 }
 
 /**

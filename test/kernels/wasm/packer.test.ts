@@ -5,7 +5,12 @@
  * multiples of 8, odd tap counts, float weights with and without a bias.
  */
 import { describe, expect, it } from 'vitest';
-import { packF32, stageQ8 } from '../../../src/kernels/wasm/packer.js';
+import {
+  packF32,
+  packRequantColumns,
+  planRequantColumns,
+  stageQ8,
+} from '../../../src/kernels/wasm/packer.js';
 import {
   depthwiseChannelSums,
   f32DepthwisePackedFloats,
@@ -164,5 +169,40 @@ describe('packF32', () => {
     const got2 = dirty16(want2.length);
     stageQ8(small, 5, 8, 128, false).pack(null, got2);
     expect(got2).toEqual(want2);
+  });
+
+  it('keeps a staged layer intact across the requantization calls made before its pack (growing the memory)', () => {
+    const next = rng(77);
+    const n = 37;
+    const k = 50;
+    const w = weights8(true, n * k, next);
+    const f = factors(n, next);
+    const want = dirty16(q8GemmPackedBytes(n, k) >> 1);
+    packQ8Gemm(w, n, k, 2, f, want);
+    const staged = stageQ8(w, n, k, 2, false);
+    // A layer of 400 K columns (~10 MB of inputs) planned and written in between.
+    const m = 400_000;
+    const shifts = new Int32Array(m).fill(-9);
+    const constant = new Float64Array(m).fill(NaN);
+    const plan = planRequantColumns(
+      new Int32Array(m).fill(2 ** 30),
+      shifts,
+      new Float64Array(m).fill(1000),
+      new Uint8Array(m),
+      new Int32Array(m),
+      constant,
+    );
+    expect(plan).toEqual({ mode: 0, shift: 9 });
+    const block = new Uint8Array(32 + m * 36);
+    packRequantColumns(block, 0, 9, 0, {
+      start: new Int32Array(m),
+      multipliers: new Int32Array(m),
+      shifts,
+      factor: new Int32Array(m).fill(2),
+      constant,
+    });
+    const got = dirty16(want.length);
+    staged.pack(f, got);
+    expect(got).toEqual(want);
   });
 });

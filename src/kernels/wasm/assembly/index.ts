@@ -18,6 +18,7 @@ export {
   pack_f32_dw,
   pack_f32_gemm,
   pack_q8_dw,
+  pack_plan_requant,
   pack_q8_gemm,
   pack_requant_block,
   pack_sums8,

@@ -251,3 +251,67 @@ export function pack_requant_block(
     store<i32>(aK + (<usize>j << 3) + 4, mode == 0 ? C : 0);
   }
 }
+
+/**
+ * The column loop of ../requant_block.ts planRequant (its comments derive the tests): columns
+ * with zeroWeights[j] keep the constant the caller wrote; dead columns get constant 0, live ones
+ * NaN and factor 2^(1 + left). Returns mode | shift << 4 (mode 2: every constant NaN, factor 1).
+ * The float64 expressions are JavaScript's, operation for operation.
+ */
+export function pack_plan_requant(
+  n: i32,
+  mult: usize,
+  shifts: usize,
+  bound: usize,
+  zeroWeights: usize,
+  factor: usize,
+  constant: usize,
+): i32 {
+  let fast = true;
+  let liveCount = 0;
+  let e0 = 1;
+  let same = true;
+  let maxE = 1;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 2;
+    store<i32>(factor + o, 1);
+    if (load<u8>(zeroWeights + <usize>j)) continue;
+    const m = <f64>load<i32>(mult + o);
+    const shift = load<i32>(shifts + o);
+    const e = shift < 0 ? -shift : 0;
+    const left = shift > 0 ? shift : 0;
+    const b = load<f64>(bound + (<usize>j << 3));
+    if (m == 0 || (e > 0 && left == 0 && Math.floor((b * m + pow2(30)) / pow2(31)) < pow2(e - 1))) {
+      store<f64>(constant + (<usize>j << 3), 0);
+      continue;
+    }
+    if (left > 6 || b * pow2(left) >= pow2(30) || e > 22) fast = false;
+    store<f64>(constant + (<usize>j << 3), NaN);
+    if (liveCount++ == 0) e0 = e;
+    else if (e != e0) same = false;
+    if (e > maxE) maxE = e;
+  }
+  if (!fast) {
+    for (let j = 0; j < n; j++) store<f64>(constant + (<usize>j << 3), NaN);
+    return 2;
+  }
+  const uniform = e0 >= 1 && e0 <= 21 && same;
+  const d = uniform ? e0 : maxE;
+  // Per-channel: can the clamp of q be skipped (planRequant's clampFree)?
+  const limit = pow2(31) - pow2(d - 1) - 255 * pow2(d) - 1;
+  let clampFree = true;
+  for (let j = 0; j < n; j++) {
+    const c = load<f64>(constant + (<usize>j << 3));
+    if (c == c) continue; // constant column
+    const shift = load<i32>(shifts + (<usize>j << 2));
+    const e = shift < 0 ? -shift : 0;
+    const left = shift > 0 ? shift : 0;
+    store<i32>(factor + (<usize>j << 2), 1 << (1 + left));
+    if (!uniform && clampFree) {
+      const q =
+        Math.floor((load<f64>(bound + (<usize>j << 3)) * pow2(left) * <f64>load<i32>(mult + (<usize>j << 2)) + pow2(30)) / pow2(31)) + 1;
+      if (!(q <= pow2(e + 8) || q * pow2(d - e) < limit)) clampFree = false;
+    }
+  }
+  return (uniform ? 0 : clampFree ? 4 : 1) | (d << 4);
+}
