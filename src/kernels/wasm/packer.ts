@@ -60,6 +60,19 @@ interface PackExports {
     factor: number,
     constant: number,
   ): number;
+  pack_requant_columns(
+    n: number,
+    bias: number,
+    sum: number,
+    abs: number,
+    xr: number,
+    zpIn: number,
+    fold: number,
+    start: number,
+    b: number,
+    bound: number,
+    zeroWeights: number,
+  ): void;
   pack_requant_block(
     dst: number,
     n: number,
@@ -279,4 +292,60 @@ export function planRequantColumns(
   constant.set(new Float64Array(buf, constantAt, n));
   release();
   return { mode: r & 15, shift: r >> 4 };
+}
+
+/** Per-column arrays of requant_block.ts RequantColumns computed from a layer's sums and bias. */
+export interface ColumnArrays {
+  start: Int32Array;
+  bias: Int32Array;
+  bound: Float64Array;
+  zeroWeights: Uint8Array;
+}
+
+/**
+ * The column loop of requant_block.ts requantColumns, in the kernel module: n columns of bias
+ * (or none), sums, input range xr and input zero point (folded into start when `fold`). Never
+ * throws for a layer's sizes.
+ */
+export function requantColumnArrays(
+  n: number,
+  bias: Float64Array | null,
+  sums: ColumnSums,
+  xr: number,
+  zpIn: number,
+  fold: boolean,
+): ColumnArrays {
+  const biasAt = freeBase();
+  const sumAt = biasAt + up16(n * 8);
+  const absAt = sumAt + up16(n * 4);
+  const startAt = absAt + up16(n * 8);
+  const bAt = startAt + up16(n * 4);
+  const boundAt = bAt + up16(n * 4);
+  const zeroAt = boundAt + up16(n * 8);
+  const p = packerFor(zeroAt + n - WASM_RESERVED_BYTES);
+  const buf = p.memory.buffer;
+  if (bias) new Float64Array(buf, biasAt, n).set(bias.subarray(0, n));
+  new Int32Array(buf, sumAt, n).set(sums.sum.subarray(0, n));
+  new Float64Array(buf, absAt, n).set(sums.abs.subarray(0, n));
+  p.exports.pack_requant_columns(
+    n,
+    bias ? biasAt : 0,
+    sumAt,
+    absAt,
+    xr,
+    zpIn,
+    fold ? 1 : 0,
+    startAt,
+    bAt,
+    boundAt,
+    zeroAt,
+  );
+  const out = {
+    start: new Int32Array(buf, startAt, n).slice(),
+    bias: new Int32Array(buf, bAt, n).slice(),
+    bound: new Float64Array(buf, boundAt, n).slice(),
+    zeroWeights: new Uint8Array(buf, zeroAt, n).slice(),
+  };
+  release();
+  return out;
 }

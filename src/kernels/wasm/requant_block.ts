@@ -13,7 +13,7 @@
  */
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import type { Requant } from '../conv/requantize.js';
-import { packRequantColumns, planRequantColumns } from './packer.js';
+import { packRequantColumns, planRequantColumns, requantColumnArrays } from './packer.js';
 import { type ColumnSums, roundUp8 } from './packing.js';
 
 /** Word indices of the block header and per-column array indices (assembly/requantize.ts). */
@@ -131,19 +131,20 @@ export function requantColumns(
   signedOutput: boolean,
   foldInputZeroPoint: boolean,
 ): RequantColumns {
-  const n = rq.multipliers.length;
-  const start = new Int32Array(n);
-  const b = new Int32Array(n);
-  const bound = new Float64Array(n);
-  const zeroWeights = new Uint8Array(n);
-  const xr = inputRange(signedInput, rq.inputZeroPoint);
-  for (let j = 0; j < n; j++) {
-    const bj = bias ? bias[j]! : 0;
-    b[j] = bj | 0;
-    start[j] = foldInputZeroPoint ? (bj - Math.imul(rq.inputZeroPoint, sums.sum[j]!)) | 0 : bj | 0;
-    bound[j] = xr * sums.abs[j]! + Math.abs(bj);
-    zeroWeights[j] = sums.abs[j] === 0 ? 1 : 0;
-  }
+  // The column loop runs in the kernel module (packer.ts requantColumnArrays).
+  const {
+    start,
+    bias: b,
+    bound,
+    zeroWeights,
+  } = requantColumnArrays(
+    rq.multipliers.length,
+    bias,
+    sums,
+    inputRange(signedInput, rq.inputZeroPoint),
+    rq.inputZeroPoint,
+    foldInputZeroPoint,
+  );
   return {
     start,
     bias: b,

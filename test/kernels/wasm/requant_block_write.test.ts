@@ -5,10 +5,14 @@
  * modes 0, 1, 2 and 4 with constant columns).
  */
 import { describe, expect, it } from 'vitest';
+import type { Requant } from '../../../src/kernels/conv/requantize.js';
+import type { ColumnSums } from '../../../src/kernels/wasm/packing.js';
 import {
   type RequantColumns,
   type RequantPlan,
+  inputRange,
   planRequant,
+  requantColumns,
   requantBlockBytes,
   writeRequantBlock,
 } from '../../../src/kernels/wasm/requant_block.js';
@@ -120,6 +124,42 @@ function clampFreeReference(cols: RequantColumns, live: readonly number[], d: nu
   });
 }
 
+/** requantColumns before its loop moved to the kernel module, kept as the oracle. */
+function requantColumnsReference(
+  rq: Requant,
+  bias: Float64Array | null,
+  sums: ColumnSums,
+  signedInput: boolean,
+  signedOutput: boolean,
+  foldInputZeroPoint: boolean,
+): RequantColumns {
+  const n = rq.multipliers.length;
+  const start = new Int32Array(n);
+  const b = new Int32Array(n);
+  const bound = new Float64Array(n);
+  const zeroWeights = new Uint8Array(n);
+  const xr = inputRange(signedInput, rq.inputZeroPoint);
+  for (let j = 0; j < n; j++) {
+    const bj = bias ? bias[j]! : 0;
+    b[j] = bj | 0;
+    start[j] = foldInputZeroPoint ? (bj - Math.imul(rq.inputZeroPoint, sums.sum[j]!)) | 0 : bj | 0;
+    bound[j] = xr * sums.abs[j]! + Math.abs(bj);
+    zeroWeights[j] = sums.abs[j] === 0 ? 1 : 0;
+  }
+  return {
+    start,
+    bias: b,
+    multipliers: rq.multipliers,
+    shifts: rq.shifts,
+    bound,
+    zeroWeights,
+    outputZeroPoint: rq.outputZeroPoint,
+    qmin: rq.qmin,
+    qmax: rq.qmax,
+    signed: signedOutput,
+  };
+}
+
 /** A deterministic generator (xorshift32) of uint32 values. */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -212,6 +252,32 @@ describe('writeRequantBlock', () => {
       }
       if (t % 10 === 0) cols.zeroWeights.fill(1);
       expect(planRequant(cols)).toEqual(planRequantReference(cols));
+    }
+  });
+
+  it('requantColumns matches its oracle (bias or none, folded input zero point or not)', () => {
+    const next = rng(59);
+    for (let t = 0; t < 120; t++) {
+      const n = 1 + (next() % 50);
+      const signedIn = next() % 2 === 0;
+      const rq = {
+        multipliers: Int32Array.from({ length: n }, () => 2 ** 30 + (next() % 2 ** 30)),
+        shifts: Int32Array.from({ length: n }, () => -(next() % 20)),
+        inputZeroPoint: signedIn ? (next() % 256) - 128 : next() % 256,
+        outputZeroPoint: 3,
+        qmin: -128,
+        qmax: 127,
+      } as unknown as Requant;
+      const sums: ColumnSums = {
+        sum: Int32Array.from({ length: n }, () => next() | 0),
+        abs: Float64Array.from({ length: n }, () => (next() % 4 === 0 ? 0 : next() % 2 ** 28)),
+      };
+      const bias =
+        t % 3 === 0 ? null : Float64Array.from({ length: n }, () => (next() | 0) * (t % 3 === 1 ? 1 : 1000));
+      const fold = t % 2 === 0;
+      expect(requantColumns(rq, bias, sums, signedIn, true, fold)).toEqual(
+        requantColumnsReference(rq, bias, sums, signedIn, true, fold),
+      );
     }
   });
 });

@@ -21,6 +21,7 @@ export {
   pack_plan_requant,
   pack_q8_gemm,
   pack_requant_block,
+  pack_requant_columns,
   pack_sums8,
 } from './pack';
 

@@ -315,3 +315,35 @@ export function pack_plan_requant(
   }
   return (uniform ? 0 : clampFree ? 4 : 1) | (d << 4);
 }
+
+/**
+ * The column loop of ../requant_block.ts requantColumns: per column j < n, with bj = bias[j]
+ * (f64; bias 0: none, bj = 0): b = ToInt32(bj), start = ToInt32(bj - zpIn * sum[j]) with the
+ * product wrapped to int32 when fold, else b; bound = xr * abs[j] + |bj|; zeroWeights = abs == 0.
+ * ToInt32 goes through i64 (exact for |value| < 2^63; biases are int32).
+ */
+export function pack_requant_columns(
+  n: i32,
+  bias: usize,
+  sum: usize,
+  abssum: usize,
+  xr: f64,
+  zpIn: i32,
+  fold: i32,
+  start: usize,
+  b: usize,
+  bound: usize,
+  zeroWeights: usize,
+): void {
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 2;
+    const o8 = <usize>j << 3;
+    const bj = bias ? load<f64>(bias + o8) : 0.0;
+    const bi = <i32><i64>bj;
+    store<i32>(b + o, bi);
+    store<i32>(start + o, fold ? <i32><i64>(bj - <f64>(zpIn * load<i32>(sum + o))) : bi);
+    const a = load<f64>(abssum + o8);
+    store<f64>(bound + o8, xr * a + Math.abs(bj));
+    store<u8>(zeroWeights + <usize>j, a == 0 ? 1 : 0);
+  }
+}
