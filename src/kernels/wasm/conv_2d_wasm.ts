@@ -35,9 +35,18 @@ export type ConvRef = ReturnType<typeof conv2dKernel.prepare>;
 
 /** Float 3x3 stride-1 or -2 convolutions over 3 channels run on the input without im2col (assembly/f32_conv3x3s2.ts). */
 function isF32Conv3x3c3(ref: ConvRef): boolean {
+  return ref.path === 'float' && isConv3x3c3(ref);
+}
+
+/** Quantized ones too, on their widened input rows (assembly/q8_conv3x3c3.ts). */
+function isQ8Conv3x3c3(ref: ConvRef): boolean {
+  return ref.path === 'quantized' && isConv3x3c3(ref);
+}
+
+/** A 3x3 convolution at stride 1 or 2 (both ways), no dilation, over 3 channels. */
+function isConv3x3c3(ref: ConvRef): boolean {
   const { w } = ref;
   return (
-    ref.path === 'float' &&
     w.filterH === 3 &&
     w.filterW === 3 &&
     (w.strideH === 1 || w.strideH === 2) &&
@@ -46,6 +55,34 @@ function isF32Conv3x3c3(ref: ConvRef): boolean {
     w.dilationW === 1 &&
     w.inC === 3
   );
+}
+
+/** Bytes of one 8-column block of repackConv3x3c3's weights (assembly/q8_conv3x3c3.ts Q8C3_BLOCK_BYTES). */
+const Q8C3_BLOCK_BYTES = 15 * 32;
+
+/**
+ * Rewrites the GEMM's packed weights of a 3x3x3 filter (c2 packing, k = 27 in 16 pairs per block)
+ * as q8_conv3x3c3.ts reads them: per block and window row fy, 5 pairs (m, m + 1), m = 0, 2, .., 8,
+ * of k = fy * 9 + m, the partner of m = 8 zero. Writes to out (blocks * 240 int16).
+ */
+function repackConv3x3c3(packed: Int16Array, blocks: number, out: Int16Array): void {
+  const k8 = 32;
+  for (let jb = 0; jb < blocks; jb++) {
+    for (let fy = 0; fy < 3; fy++) {
+      for (let pp = 0; pp < 5; pp++) {
+        const dst = jb * 240 + (fy * 5 + pp) * 16;
+        for (let e = 0; e < 2; e++) {
+          const m = 2 * pp + e;
+          const k = fy * 9 + m;
+          const src = jb * k8 * 8 + (k >> 1) * 16 + (k & 1);
+          for (let lane = 0; lane < 8; lane++) {
+            const at = ((lane >> 2) << 3) + ((lane & 3) << 1);
+            out[dst + at + e] = m < 9 ? packed[src + at]! : 0;
+          }
+        }
+      }
+    }
+  }
 }
 
 interface ConvWasm {
@@ -58,6 +95,10 @@ interface ConvWasm {
   readonly packedBytes: number;
   readonly rqOffset: number;
   readonly rqBytes: number;
+  /** Quantized 3x3 over 3 channels: the weights repacked for assembly/q8_conv3x3c3.ts (else 0 bytes). */
+  readonly b3Offset: number;
+  /** ... and the offset of its 3 widened input rows in a part's scratch. */
+  readonly wrowsOffset: number;
   readonly block: number;
   readonly scratchStride: number;
   /** Hybrid: the input's run-time quantization (runs first, into the start of the scratch). */
@@ -73,7 +114,9 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
         : isF32Conv3x3c3(ref)
           ? `f32_conv3x3s${ref.w.strideH}c3_simd_4x8`
           : 'f32_conv_im2col_simd_4x8'
-      : `${ref.path === 'hybrid' ? 'hybrid' : 'q8'}_${ref.direct ? 'conv1x1' : 'conv_im2col'}_simd_4x8c2`,
+      : isQ8Conv3x3c3(ref)
+        ? `q8_conv3x3s${ref.w.strideH}c3_simd_4x8c2`
+        : `${ref.path === 'hybrid' ? 'hybrid' : 'q8'}_${ref.direct ? 'conv1x1' : 'conv_im2col'}_simd_4x8c2`,
 
   accepts(node, ref) {
     const filter = input(node, 1);
@@ -104,16 +147,21 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     const rqBytes = float ? 0 : requantBlockBytes(n);
     const packedOffset = PARAMS_BYTES;
     const rqOffset = packedOffset + align64(packedBytes);
-    const persistent = ctx.requestPersistent(rqOffset + align64(rqBytes));
+    const direct3 = isQ8Conv3x3c3(ref);
+    const b3Offset = rqOffset + align64(rqBytes);
+    const b3Bytes = direct3 ? Math.ceil(n / 8) * Q8C3_BLOCK_BYTES : 0;
+    const persistent = ctx.requestPersistent(b3Offset + align64(b3Bytes));
     const rowBytes = float ? ref.k * 4 : roundUp8(ref.k) * 2;
     const pixels = ref.w.batches * ref.w.outH * ref.w.outW;
     const block = blockRows(rowBytes, pixels);
     const chunks = chunksFor(env, pixels * ref.k * n);
     // Float: the packed A block (f32_gemm.ts), then the im2col rows; quantized: the int16 rows
     // + slack for whole-vector zeroing (widen.ts).
+    const wrowsOffset = float ? 0 : align64((block + 1) * rowBytes + 16); // + the im2col row built before its tiles, + slack (widen.ts)
+    // Quantized 3x3 over 3 channels: + 3 widened input rows (inW * 3 int16 + slack, q8Conv3x3c3Rows).
     const scratchStride = float
       ? align64((ref.direct ? 1 : 2) * block * rowBytes)
-      : align64((block + 1) * rowBytes + 16); // + the im2col row built before its tiles, + slack (widen.ts)
+      : wrowsOffset + (direct3 ? align64(3 * ((ref.w.inW * 6 + 31) & ~15)) : 0);
     // Hybrid: [quantized image, its scale and zero point | im2col blocks] in one scratch.
     const hybridBytes = ref.path === 'hybrid' ? hybridInputBytes(1, ref.w.inH * ref.w.inW * ref.w.inC) : 0;
     const scratch = ctx.requestScratch(hybridBytes + chunks * scratchStride);
@@ -158,6 +206,8 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
       packedBytes,
       rqOffset,
       rqBytes,
+      b3Offset,
+      wrowsOffset,
       block,
       scratchStride,
       hybrid,
@@ -195,7 +245,7 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     i32[C.N] = ref.outC;
     i32[C.SCRATCH_STRIDE] = d.scratchStride;
     i32[C.BLOCK] = d.block;
-    i32[C.DIRECT] = ref.direct ? 1 : isF32Conv3x3c3(ref) ? 2 : 0;
+    i32[C.DIRECT] = ref.direct ? 1 : isF32Conv3x3c3(ref) || isQ8Conv3x3c3(ref) ? 2 : 0;
     d.job.scratchAddress = -1;
     if (d.float) {
       f32[C.LO] = ref.lo;
@@ -246,7 +296,18 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     );
     const plan = planRequant(cols);
     d.requantMode = plan.mode;
-    staged.pack(plan.factor, new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1));
+    const packed = new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1);
+    staged.pack(plan.factor, packed);
+    if (isQ8Conv3x3c3(ref)) {
+      i32[C.WROWS] = d.wrowsOffset;
+      i32[C.B3] = base + d.b3Offset;
+      const blocks = Math.ceil(ref.outC / 8);
+      repackConv3x3c3(
+        packed,
+        blocks,
+        new Int16Array(buf, base + d.b3Offset, (blocks * Q8C3_BLOCK_BYTES) >> 1),
+      );
+    }
     writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 

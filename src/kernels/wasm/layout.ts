@@ -69,12 +69,14 @@ export const C = {
   SCRATCH_STRIDE: 21,
   BLOCK: 22,
   RQ: 23,
+  WROWS: 24,
   ZP_IN: 25,
   DIRECT: 26,
   SIGNED: 27,
   HYBRID: 28,
   HOFF: 29,
   HRS: 30,
+  B3: 31,
 } as const;
 
 /** Words of a depthwise convolution job (assembly/dwconv.ts). */

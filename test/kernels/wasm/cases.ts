@@ -50,6 +50,10 @@ export interface WasmCase {
   extremeZeroPoint?: boolean;
   /** int8: the requantization mode the case must reach (0 uniform, 1 per-channel, 2 scalar, 4 per-channel without clamp). */
   int8Mode?: number;
+  /** Quantized cases: the input zero points [uint8, int8] instead of 131 and -7. */
+  inZeroPoints?: [number, number];
+  /** Quantized cases: the implementation the case must run in (conformance.test.ts checks the name). */
+  q8Impl?: string;
 }
 
 const conv1x1: WasmCase[] = [];
@@ -500,4 +504,98 @@ CONV_CASES.push({
   fw: 1,
   act: ACT.RELU,
 });
+// Quantized 3x3 stride 2 or 1 over 3 channels (q8_conv3x3c3.ts): 4 pixels at a time on the
+// widened input rows where the windows lie inside the image, im2col elsewhere. Widths leave 0..3
+// pixels of a row's inside span to im2col at each stride and padding (SAME: padding columns on
+// both sides at stride 1 and odd widths at stride 2, on the right only at even widths, as
+// visual_wake_words' 96); even widths run 2 images; then the requantization modes, input and
+// output zero points at their extremes, a thread split.
+for (const stride of [1, 2]) {
+  for (const padding of ['SAME', 'VALID'] as const) {
+    for (const inW of stride === 2 ? [13, 14, 15, 17, 19, 20] : [9, 10, 11, 12]) {
+      CONV_CASES.push({
+        name: `conv 3x3 s${stride} c3 ${padding} width ${inW}`,
+        op: 'CONV_2D',
+        inShape: [inW % 2 ? 1 : 2, 7, inW, 3],
+        outC: 8 + (inW % 4) * 3,
+        fh: 3,
+        fw: 3,
+        stride,
+        padding,
+        act: inW % 3 === 0 ? ACT.RELU6 : ACT.NONE,
+        q8Impl: `q8_conv3x3s${stride}c3_simd_4x8c2`,
+      });
+    }
+  }
+}
+CONV_CASES.push(
+  {
+    name: 'conv 3x3 s2 c3 extreme zero points',
+    op: 'CONV_2D',
+    inShape: [2, 9, 21, 3],
+    outC: 16,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    extremeZeroPoint: true,
+    inZeroPoints: [255, -128],
+    q8Impl: 'q8_conv3x3s2c3_simd_4x8c2',
+  },
+  {
+    name: 'conv 3x3 s1 c3 extreme zero points',
+    op: 'CONV_2D',
+    inShape: [1, 6, 14, 3],
+    outC: 8,
+    fh: 3,
+    fw: 3,
+    padding: 'VALID',
+    inZeroPoints: [0, 127],
+    q8Impl: 'q8_conv3x3s1c3_simd_4x8c2',
+  },
+  {
+    name: 'conv 3x3 s2 c3 per-channel shifts',
+    op: 'CONV_2D',
+    inShape: [1, 9, 19, 3],
+    outC: 12,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    perChannel: true,
+    scaleFactors: [1, 64, 1e-6, 0.01, 4096],
+    int8Mode: 1,
+    q8Impl: 'q8_conv3x3s2c3_simd_4x8c2',
+  },
+  {
+    name: 'conv 3x3 s1 c3 scalar requantization',
+    op: 'CONV_2D',
+    inShape: [1, 6, 11, 3],
+    outC: 9,
+    fh: 3,
+    fw: 3,
+    hugeBias: true,
+    q8Impl: 'q8_conv3x3s1c3_simd_4x8c2',
+  },
+  {
+    name: 'conv 3x3 s2 c3 big multiplier',
+    op: 'CONV_2D',
+    inShape: [1, 5, 20, 3],
+    outC: 8,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    bigMultiplier: true,
+    q8Impl: 'q8_conv3x3s2c3_simd_4x8c2',
+  },
+  {
+    name: 'conv 3x3 s2 c3 q8 split across threads',
+    op: 'CONV_2D',
+    inShape: [1, 41, 45, 3],
+    outC: 24,
+    fh: 3,
+    fw: 3,
+    stride: 2,
+    act: ACT.RELU,
+    q8Impl: 'q8_conv3x3s2c3_simd_4x8c2',
+  },
+);
 ADD_CASES.push({ name: 'add split across threads', op: 'ADD', inShape: [1, 13, 1001], outC: 1001 });

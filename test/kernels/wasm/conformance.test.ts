@@ -90,7 +90,7 @@ function opCase(c: WasmCase, g: Group, index: number): OpCase {
   }
   // Quantized: uint8 legacy (per-tensor, filter zero point) or int8 (per-channel or per-tensor).
   const inScale = 0.02;
-  const inZp = g === 'uint8' ? 131 : -7;
+  const inZp = c.inZeroPoints ? c.inZeroPoints[g === 'uint8' ? 0 : 1] : g === 'uint8' ? 131 : -7;
   const perChannel = g === 'int8' && (c.perChannel ?? index % 2 === 0);
   const channels = perChannel ? c.outC : 1;
   const factors = c.scaleFactors ?? [1];
@@ -270,6 +270,11 @@ describe.each(GROUPS)('%s: wasm kernels equal the reference kernels', (_op, case
     for (const threads of [1, 2]) {
       const opt = run(model, near, true, threads);
       opt.impls.forEach((impl, i) => expect(impl, `${cases[i]!.name} runs in wasm`).not.toBe('reference'));
+      if (g !== 'float32') {
+        cases.forEach((c, i) => {
+          if (c.q8Impl) expect(opt.impls[i], `${g} ${c.name}: implementation`).toBe(c.q8Impl);
+        });
+      }
       if (g !== 'float32' && cases[0]!.op !== 'ADD' && cases[0]!.op !== 'MUL') {
         // The requantization mode each case was meant to reach (requant_block.ts).
         cases.forEach((c, i) => {

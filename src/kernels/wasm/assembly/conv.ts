@@ -7,6 +7,7 @@
 import { f32_conv3x3s1c3_tiles, f32_conv3x3s2c3_tiles } from './f32_conv3x3s2';
 import { f32_gemm_simd_4x8, packedABytes } from './f32_gemm';
 import { pa, pf, pi, splitAt } from './params';
+import { q8_conv3x3s1c3_tiles, q8_conv3x3s2c3_tiles } from './q8_conv3x3c3';
 import { q8_gemm_simd_4x8c2 } from './q8_gemm';
 import { tileRow, widenRows, widenSpan, zero16 } from './widen';
 
@@ -35,12 +36,14 @@ export const C_SCRATCH = 20; // im2col scratch (per thread: C_SCRATCH + chunk * 
 export const C_SCRATCH_STRIDE = 21;
 export const C_BLOCK = 22; // pixels per im2col block
 export const C_RQ = 23; // requantization block (quantized)
+export const C_WROWS = 24; // quantized C_DIRECT = 2: offset of the 3 widened input rows in a part's scratch
 export const C_ZP_IN = 25; // input zero point (quantized)
-export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself (widened); float 2: 3x3 stride 1 or 2 over 3 channels (f32_conv3x3s2.ts)
+export const C_DIRECT = 26; // 1: 1x1, stride 1, no padding: A is the input itself (widened); float 2: 3x3 stride 1 or 2 over 3 channels (f32_conv3x3s2.ts, q8_conv3x3c3.ts)
 export const C_SIGNED = 27; // quantized: 1 for int8 activations, 0 for uint8
 export const C_HYBRID = 28; // 1: X is the int8 image hybrid.ts quantized (one batch), output float32
 export const C_HOFF = 29; // hybrid: address of the image's zero point (int32)
 export const C_HRS = 30; // hybrid: address of the image's scale (float32)
+export const C_B3 = 31; // quantized C_DIRECT = 2: the weights repacked for q8_conv3x3c3.ts
 
 /**
  * Copies n bytes (small spans: a few pixels of a few channels) without the call overhead of
@@ -290,22 +293,31 @@ function im2col16<T>(p: usize, q0: i32, rows: i32, dst: usize, k8: i32, zp: i32,
  * rows otherwise) in this part's scratch, then the GEMM.
  */
 export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
+  const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
+  if (pi(p, C_DIRECT) == 2) {
+    q8Conv3x3c3Rows(p, chunk, chunks, scratch);
+    return;
+  }
   const pixels = pi(p, C_BATCHES) * pi(p, C_OUT_H) * pi(p, C_OUT_W);
+  const q0 = splitAt(pixels, chunk, chunks, 4);
+  const q1 = splitAt(pixels, chunk + 1, chunks, 4);
+  q8ConvPixels(p, q0, q1, scratch);
+}
+
+/** Output pixels [q0, q1) of a quantized convolution: int16 A blocks (widened input or im2col) and the GEMM. */
+function q8ConvPixels(p: usize, q0: i32, q1: i32, scratch: usize): void {
   const n = pi(p, C_N);
   const k = pi(p, C_FH) * pi(p, C_FW) * pi(p, C_IN_C);
   const k8 = ((k + 7) >> 3) << 3;
-  const q0 = splitAt(pixels, chunk, chunks, 4);
-  const q1 = splitAt(pixels, chunk + 1, chunks, 4);
   const b = pa(p, C_B);
   const y = pa(p, C_Y);
   const rq = pa(p, C_RQ);
   const hybrid = pi(p, C_HYBRID) != 0;
   const zp = hybrid ? load<i32>(pa(p, C_HOFF)) : pi(p, C_ZP_IN);
   const signed = hybrid || pi(p, C_SIGNED) != 0;
-  const direct = pi(p, C_DIRECT) != 0;
+  const direct = pi(p, C_DIRECT) == 1;
   const x = pa(p, C_X);
   const ldc = hybrid ? <usize>n << 2 : <usize>n;
-  const scratch = pa(p, C_SCRATCH) + <usize>chunk * pa(p, C_SCRATCH_STRIDE);
   const block = pi(p, C_BLOCK);
   // im2col: one row is built after the block's tiles, then copied into them.
   const staging = scratch + (<usize>block * <usize>k8 << 1);
@@ -315,6 +327,65 @@ export function q8_conv_job(p: usize, chunk: i32, chunks: i32): void {
     else if (signed) im2col16<i8>(p, q, rows, scratch, k8, zp, staging);
     else im2col16<u8>(p, q, rows, scratch, k8, zp, staging);
     q8_gemm_simd_4x8c2(n, k, scratch, <usize>k8 << 1, b, rq, y + <usize>q * ldc, ldc, 0, rows, 0, n, pa(p, C_HRS), 0);
+  }
+}
+
+/**
+ * Output rows of part `chunk` of a quantized 3x3 convolution at stride 1 or 2 over 3 channels
+ * (C_DIRECT = 2, dilation 1): per row, its 3 input rows are widened into the scratch and the
+ * pixels whose windows lie inside the image run 4 at a time on them (q8_conv3x3c3.ts); the
+ * others (padding, a row's last 1-3) through im2col.
+ */
+function q8Conv3x3c3Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): void {
+  const inH = pi(p, C_IN_H);
+  const inW = pi(p, C_IN_W);
+  const outH = pi(p, C_OUT_H);
+  const outW = pi(p, C_OUT_W);
+  const padH = pi(p, C_PAD_H);
+  const padW = pi(p, C_PAD_W);
+  const s = pi(p, C_SW); // = C_SH
+  const n = pi(p, C_N);
+  const x = pa(p, C_X);
+  const b3 = pa(p, C_B3);
+  const rq = pa(p, C_RQ);
+  const y = pa(p, C_Y);
+  const zp = pi(p, C_ZP_IN);
+  const vzp = i16x8.splat(<i16>zp);
+  const signed = pi(p, C_SIGNED) != 0;
+  const rows = pi(p, C_BATCHES) * outH;
+  const r0 = splitAt(rows, chunk, chunks, 1);
+  const r1 = splitAt(rows, chunk + 1, chunks, 1);
+  const rowBytes = <usize>inW * 3;
+  const wrows = scratch + pa(p, C_WROWS);
+  // Widened rows: inW * 3 int16 values + slack (the last pair's partner, whole-vector stores).
+  const wStride = ((rowBytes << 1) + 31) & ~15;
+  // Columns whose windows lie inside the image: [oxLo, oxLo + 4 * tiles).
+  const oxLo = (padW + s - 1) / s;
+  let oxHi = (inW - 3 + padW) / s + 1;
+  if (inW - 3 + padW < 0) oxHi = 0;
+  if (oxHi > outW) oxHi = outW;
+  const tiles = oxHi > oxLo ? (oxHi - oxLo) >> 2 : 0;
+  const oxEnd = oxLo + 4 * tiles;
+  for (let row = r0; row < r1; row++) {
+    const bi = row / outH;
+    const oy = row - bi * outH;
+    const iy0 = oy * s - padH;
+    const q = row * outW;
+    if (tiles == 0 || iy0 < 0 || iy0 + 2 >= inH) {
+      q8ConvPixels(p, q, q + outW, scratch);
+      continue;
+    }
+    if (oxLo > 0) q8ConvPixels(p, q, q + oxLo, scratch);
+    const src = x + (<usize>bi * <usize>inH + <usize>iy0) * rowBytes;
+    for (let fy: usize = 0; fy < 3; fy++) {
+      if (signed) widenSpan<i8>(wrows + fy * wStride, src + fy * rowBytes, rowBytes, vzp, zp);
+      else widenSpan<u8>(wrows + fy * wStride, src + fy * rowBytes, rowBytes, vzp, zp);
+    }
+    const x0 = wrows + (<usize>(oxLo * s - padW) * 6);
+    const y0 = y + <usize>(q + oxLo) * <usize>n;
+    if (s == 2) q8_conv3x3s2c3_tiles(x0, wStride, tiles, b3, n, rq, y0);
+    else q8_conv3x3s1c3_tiles(x0, wStride, tiles, b3, n, rq, y0);
+    if (oxEnd < outW) q8ConvPixels(p, q + oxEnd, q + outW, scratch);
   }
 }
 

@@ -209,29 +209,59 @@ function gemmTiles(
         storeFloat8(c0, acc00, acc01, rq, np, o, r0, nr);
         continue;
       }
-      if (mode == 2) {
-        scalarRow(c3, acc30, acc31, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
-        scalarRow(c2, acc20, acc21, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
-        scalarRow(c1, acc10, acc11, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
-        scalarRow(c0, acc00, acc01, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
-        continue;
-      }
-      if (mode == 0) {
-        store8(c3, narrow8(rqUniform(acc30, rq, np, o, s), rqUniform(acc31, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-        store8(c2, narrow8(rqUniform(acc20, rq, np, o, s), rqUniform(acc21, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-        store8(c1, narrow8(rqUniform(acc10, rq, np, o, s), rqUniform(acc11, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-        store8(c0, narrow8(rqUniform(acc00, rq, np, o, s), rqUniform(acc01, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
-      } else if (mode == 4) {
-        store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s, false), rqPerChannel(acc31, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
-        store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s, false), rqPerChannel(acc21, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
-        store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s, false), rqPerChannel(acc11, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
-        store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s, false), rqPerChannel(acc01, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
-      } else {
-        store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s, true), rqPerChannel(acc31, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
-        store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s, true), rqPerChannel(acc21, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
-        store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s, true), rqPerChannel(acc11, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
-        store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s, true), rqPerChannel(acc01, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
-      }
+      storeTile(mode, c0, c1, c2, c3, acc00, acc01, acc10, acc11, acc20, acc21, acc30, acc31, rq, np, j, nr, s, clamp, vmin, vmax, signed);
     }
+  }
+}
+
+// Requantizes a 4x8 tile (modes 0, 1, 2, 4) and stores rows 3, 2, 1, 0 (a short tile's missing
+// rows alias the last real one, which is stored last) at c3 .. c0, nr columns from column j.
+// @ts-ignore: decorator
+@inline
+export function storeTile(
+  mode: i32,
+  c0: usize,
+  c1: usize,
+  c2: usize,
+  c3: usize,
+  acc00: v128,
+  acc01: v128,
+  acc10: v128,
+  acc11: v128,
+  acc20: v128,
+  acc21: v128,
+  acc30: v128,
+  acc31: v128,
+  rq: usize,
+  np: usize,
+  j: i32,
+  nr: i32,
+  s: i32,
+  clamp: bool,
+  vmin: v128,
+  vmax: v128,
+  signed: bool,
+): void {
+  const o = <usize>j << 2;
+  if (mode == 2) {
+    scalarRow(c3, acc30, acc31, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
+    scalarRow(c2, acc20, acc21, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
+    scalarRow(c1, acc10, acc11, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
+    scalarRow(c0, acc00, acc01, rq, np, <usize>j, nr < 8 ? nr : 8, signed);
+  } else if (mode == 0) {
+    store8(c3, narrow8(rqUniform(acc30, rq, np, o, s), rqUniform(acc31, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
+    store8(c2, narrow8(rqUniform(acc20, rq, np, o, s), rqUniform(acc21, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
+    store8(c1, narrow8(rqUniform(acc10, rq, np, o, s), rqUniform(acc11, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
+    store8(c0, narrow8(rqUniform(acc00, rq, np, o, s), rqUniform(acc01, rq, np, o + 16, s), clamp, vmin, vmax, signed), nr);
+  } else if (mode == 4) {
+    store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s, false), rqPerChannel(acc31, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+    store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s, false), rqPerChannel(acc21, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+    store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s, false), rqPerChannel(acc11, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+    store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s, false), rqPerChannel(acc01, rq, np, o + 16, s, false), clamp, vmin, vmax, signed), nr);
+  } else {
+    store8(c3, narrow8(rqPerChannel(acc30, rq, np, o, s, true), rqPerChannel(acc31, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
+    store8(c2, narrow8(rqPerChannel(acc20, rq, np, o, s, true), rqPerChannel(acc21, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
+    store8(c1, narrow8(rqPerChannel(acc10, rq, np, o, s, true), rqPerChannel(acc11, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
+    store8(c0, narrow8(rqPerChannel(acc00, rq, np, o, s, true), rqPerChannel(acc01, rq, np, o + 16, s, true), clamp, vmin, vmax, signed), nr);
   }
 }
