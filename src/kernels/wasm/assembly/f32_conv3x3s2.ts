@@ -11,33 +11,9 @@
 // Weights are packed as for the GEMM (packing.ts, packF32Gemm, k = 27 in TFLite's (fy, fx, c)
 // order); the sums run in the same k order from the bias, so outputs equal the GEMM path's.
 
+import { storeRow } from './f32_gemm';
 import { fmadd } from './fma';
 
-// @ts-ignore: decorator
-@inline
-function clamp(v: v128, lo: v128, hi: v128): v128 {
-  return f32x4.pmin(f32x4.pmax(v, lo), hi);
-}
-
-// @ts-ignore: decorator
-@inline
-function storePartial(c: usize, v0: v128, v1: v128, nr: i32): void {
-  let v = v0;
-  let p = c;
-  if (nr >= 4) {
-    v128.store(p, v0);
-    v = v1;
-    p += 16;
-    nr -= 4;
-  }
-  if (nr >= 2) {
-    v128.store64_lane(p, v, 0);
-    v = i64x2.shuffle(v, v, 1, 1);
-    p += 8;
-    nr -= 2;
-  }
-  if (nr >= 1) v128.store32_lane(p, v, 0);
-}
 
 /**
  * 4 * tiles output pixels of one row, every window inside the image: x0 is the input address of
@@ -133,29 +109,10 @@ function tiles3x3c3(
           p += 4;
         }
       }
-      acc00 = clamp(acc00, vlo, vhi);
-      acc01 = clamp(acc01, vlo, vhi);
-      acc10 = clamp(acc10, vlo, vhi);
-      acc11 = clamp(acc11, vlo, vhi);
-      acc20 = clamp(acc20, vlo, vhi);
-      acc21 = clamp(acc21, vlo, vhi);
-      acc30 = clamp(acc30, vlo, vhi);
-      acc31 = clamp(acc31, vlo, vhi);
-      if (nr >= 8) {
-        v128.store(c0, acc00);
-        v128.store(c0, acc01, 16);
-        v128.store(c1, acc10);
-        v128.store(c1, acc11, 16);
-        v128.store(c2, acc20);
-        v128.store(c2, acc21, 16);
-        v128.store(c3, acc30);
-        v128.store(c3, acc31, 16);
-      } else {
-        storePartial(c0, acc00, acc01, nr);
-        storePartial(c1, acc10, acc11, nr);
-        storePartial(c2, acc20, acc21, nr);
-        storePartial(c3, acc30, acc31, nr);
-      }
+      storeRow(c0, acc00, acc01, nr, vlo, vhi);
+      storeRow(c1, acc10, acc11, nr, vlo, vhi);
+      storeRow(c2, acc20, acc21, nr, vlo, vhi);
+      storeRow(c3, acc30, acc31, nr, vlo, vhi);
     }
   }
 }

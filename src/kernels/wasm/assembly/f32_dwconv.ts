@@ -43,6 +43,7 @@ import {
   D_X,
   D_Y,
 } from './dwconv';
+import { clamp } from './f32_gemm';
 import { fmadd } from './fma';
 import { pa, pf, pi, splitAt } from './params';
 
@@ -63,11 +64,6 @@ function endTap(i0: i32, d: i32, f: i32, size: i32): i32 {
   return e < f ? e : f;
 }
 
-// @ts-ignore: decorator
-@inline
-function clamp(v: v128, lo: v128, hi: v128): v128 {
-  return f32x4.pmin(f32x4.pmax(v, lo), hi);
-}
 
 // @ts-ignore: decorator
 @inline

@@ -93,8 +93,22 @@ export function packA4(a: usize, lda: usize, k: i32, rows: i32, dst: usize): voi
 
 // @ts-ignore: decorator
 @inline
-function clamp(v: v128, lo: v128, hi: v128): v128 {
+export function clamp(v: v128, lo: v128, hi: v128): v128 {
   return f32x4.pmin(f32x4.pmax(v, lo), hi);
+}
+
+/** Clamps 8 sums of one output row (v0: columns 0-3, v1: 4-7) to [lo, hi] and stores the first nr of them at c. */
+// @ts-ignore: decorator
+@inline
+export function storeRow(c: usize, v0: v128, v1: v128, nr: i32, lo: v128, hi: v128): void {
+  const a = clamp(v0, lo, hi);
+  const b = clamp(v1, lo, hi);
+  if (nr >= 8) {
+    v128.store(c, a);
+    v128.store(c, b, 16);
+  } else {
+    storePartial(c, a, b, nr);
+  }
 }
 
 /**
@@ -161,29 +175,12 @@ export function f32_gemm_packed_4x8(
         p += 16;
       }
       tile = end;
-      acc00 = clamp(acc00, vlo, vhi);
-      acc01 = clamp(acc01, vlo, vhi);
-      acc10 = clamp(acc10, vlo, vhi);
-      acc11 = clamp(acc11, vlo, vhi);
-      acc20 = clamp(acc20, vlo, vhi);
-      acc21 = clamp(acc21, vlo, vhi);
-      acc30 = clamp(acc30, vlo, vhi);
-      acc31 = clamp(acc31, vlo, vhi);
-      if (nr >= 8) {
-        v128.store(c3, acc30);
-        v128.store(c3, acc31, 16);
-        v128.store(c2, acc20);
-        v128.store(c2, acc21, 16);
-        v128.store(c1, acc10);
-        v128.store(c1, acc11, 16);
-        v128.store(c0, acc00);
-        v128.store(c0, acc01, 16);
-      } else {
-        storePartial(c3, acc30, acc31, nr);
-        storePartial(c2, acc20, acc21, nr);
-        storePartial(c1, acc10, acc11, nr);
-        storePartial(c0, acc00, acc01, nr);
-      }
+      // Rows past the matrix alias the row before them (c1..c3 above): from row 3 down, each
+      // valid row is written last with its own sums.
+      storeRow(c3, acc30, acc31, nr, vlo, vhi);
+      storeRow(c2, acc20, acc21, nr, vlo, vhi);
+      storeRow(c1, acc10, acc11, nr, vlo, vhi);
+      storeRow(c0, acc00, acc01, nr, vlo, vhi);
     }
   }
 }
@@ -283,15 +280,7 @@ function f32_gemm_row(n: i32, k: i32, a: usize, b: usize, c: usize, lo: f32, hi:
       acc1 = fmadd(x, v128.load(p0, 16), acc1);
       p0 += 32;
     }
-    acc0 = clamp(acc0, vlo, vhi);
-    acc1 = clamp(acc1, vlo, vhi);
-    const cj = c + (<usize>j << 2);
-    if (n - j >= 8) {
-      v128.store(cj, acc0);
-      v128.store(cj, acc1, 16);
-    } else {
-      storePartial(cj, acc0, acc1, n - j);
-    }
+    storeRow(c + (<usize>j << 2), acc0, acc1, n - j, vlo, vhi);
   }
 }
 
