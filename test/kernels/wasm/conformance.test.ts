@@ -14,18 +14,7 @@ import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js'
 import { Interpreter } from '../../../src/runtime/interpreter.js';
 import { buildModel, type OpCase } from '../conv/run_op.js';
 import { ADD_CASES, CONV_CASES, DEPTHWISE_CASES, FC_CASES, MUL_CASES, type WasmCase } from './cases.js';
-
-/** mulberry32: a small seeded generator (same stream on every machine). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../support/rng.js';
 
 type Group = 'float32' | 'uint8' | 'int8';
 

@@ -14,17 +14,7 @@ import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js'
 import { Interpreter } from '../../../src/runtime/interpreter.js';
 import { type OpCase, buildModel } from '../../support/op_models.js';
 import { CONV_CASES, DEPTHWISE_CASES, FC_CASES, type WasmCase } from './cases.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../support/rng.js';
 
 const outSize = (n: number, f: number, s: number, d: number, same: boolean) =>
   same ? Math.ceil(n / s) : Math.ceil((n - ((f - 1) * d + 1) + 1) / s);

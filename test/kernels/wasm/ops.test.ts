@@ -14,18 +14,7 @@ import type { TensorSpec } from '../../../src/ir/model_builder.js';
 import { createBuiltinRegistry } from '../../../src/kernels/builtin_registry.js';
 import { Interpreter } from '../../../src/runtime/interpreter.js';
 import { type OpCase, buildModel } from '../../support/op_models.js';
-
-/** mulberry32 (seeded, the same stream on every machine). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../support/rng.js';
 
 const count = (shape: readonly number[]) => shape.reduce((a, v) => a * v, 1);
 

@@ -23,19 +23,7 @@ import {
   q8DepthwisePackedBytes,
   q8GemmPackedBytes,
 } from '../../../src/kernels/wasm/packing.js';
-
-/** A deterministic generator (xorshift32) of uint32 values. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+import { mulberry32 as rng } from '../../support/rng.js';
 
 function weights8(signed: boolean, length: number, next: () => number): Int8Array | Uint8Array {
   const w = signed ? new Int8Array(length) : new Uint8Array(length);

@@ -18,6 +18,7 @@ import {
 } from '../../../src/kernels/wasm/requant_block.js';
 import { roundUp8 } from '../../../src/kernels/wasm/packing.js';
 import { multiplyByQuantizedMultiplier } from '../../../src/kernels/internal/multiply_by_quantized_multiplier.js';
+import { mulberry32 as rng } from '../../support/rng.js';
 
 const RQ = { MODE: 0, SHIFT: 1, QMIN: 2, QMAX: 3, CLAMP: 4, SIGNED: 5, ZP: 6 } as const;
 const RQA = { BIAS: 0, MULT: 1, C: 2, HI: 3, LO: 4, P2: 5, SHIFT: 6, K: 7 } as const;
@@ -157,19 +158,6 @@ function requantColumnsReference(
     qmin: rq.qmin,
     qmax: rq.qmax,
     signed: signedOutput,
-  };
-}
-
-/** A deterministic generator (xorshift32) of uint32 values. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
   };
 }
 
