@@ -176,6 +176,20 @@ function f32Im2colGemm(p: usize, q0: i32, q1: i32, scratch: usize): void {
 }
 
 /**
+ * Returns how many groups of 4 output columns, from column oxLo (the first whose window starts
+ * inside the image), have their 3-wide windows (stride s, left padding padW) inside a row of inW
+ * pixels; outW output columns in all. Both direct 3x3 first-layer paths run those groups.
+ */
+// @ts-ignore: decorator
+@inline
+function insideTiles(oxLo: i32, padW: i32, s: i32, inW: i32, outW: i32): i32 {
+  let oxHi = (inW - 3 + padW) / s + 1;
+  if (inW - 3 + padW < 0) oxHi = 0;
+  if (oxHi > outW) oxHi = outW;
+  return oxHi > oxLo ? (oxHi - oxLo) >> 2 : 0;
+}
+
+/**
  * Output rows of part `chunk` of a 3x3 convolution at stride 1 or 2 over 3 channels (C_DIRECT =
  * 2, dilation 1): per row, the pixels whose windows lie inside the image run 4 at a time on the
  * input itself (f32_conv3x3s2.ts); the others (padding, a row's last 1-3) through im2col.
@@ -200,10 +214,7 @@ function f32Conv3x3c3Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): vo
   const rowBytes = <usize>inW * 12;
   // Columns whose windows lie inside the image: [oxLo, oxLo + 4 * tiles).
   const oxLo = (padW + s - 1) / s;
-  let oxHi = (inW - 3 + padW) / s + 1;
-  if (inW - 3 + padW < 0) oxHi = 0;
-  if (oxHi > outW) oxHi = outW;
-  const tiles = oxHi > oxLo ? (oxHi - oxLo) >> 2 : 0;
+  const tiles = insideTiles(oxLo, padW, s, inW, outW);
   const oxEnd = oxLo + 4 * tiles;
   for (let row = r0; row < r1; row++) {
     const bi = row / outH;
@@ -361,10 +372,7 @@ function q8Conv3x3c3Rows(p: usize, chunk: i32, chunks: i32, scratch: usize): voi
   const wStride = ((rowBytes << 1) + 31) & ~15;
   // Columns whose windows lie inside the image: [oxLo, oxLo + 4 * tiles).
   const oxLo = (padW + s - 1) / s;
-  let oxHi = (inW - 3 + padW) / s + 1;
-  if (inW - 3 + padW < 0) oxHi = 0;
-  if (oxHi > outW) oxHi = outW;
-  const tiles = oxHi > oxLo ? (oxHi - oxLo) >> 2 : 0;
+  const tiles = insideTiles(oxLo, padW, s, inW, outW);
   const oxEnd = oxLo + 4 * tiles;
   for (let row = r0; row < r1; row++) {
     const bi = row / outH;
