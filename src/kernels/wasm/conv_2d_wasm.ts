@@ -22,13 +22,7 @@ import type { KernelInstance } from './module.js';
 import { packF32, stageQ8 } from './packer.js';
 import { f32GemmPackedBytes, q8GemmPackedBytes, roundUp8 } from './packing.js';
 import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
-import {
-  planRequant,
-  requantBlockBytes,
-  requantColumns,
-  writeHybridBlock,
-  writeRequantBlock,
-} from './requant_block.js';
+import { packQuantizedLayer, requantBlockBytes, writeHybridBlock } from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type ConvRef = ReturnType<typeof conv2dKernel.prepare>;
@@ -284,20 +278,22 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
     i32[C.RQ] = base + d.rqOffset;
     i32[C.ZP_IN] = rq.inputZeroPoint;
     i32[C.SIGNED] = x.dtype === 'int8' ? 1 : 0;
-    const w8 = filter.data as Int8Array | Uint8Array;
-    const staged = stageQ8(w8, ref.outC, ref.k, rq.filterZeroPoint, false);
-    const cols = requantColumns(
-      rq,
-      biasAsFloat64(bias),
-      staged.sums,
-      x.dtype === 'int8',
-      output(node, 0).dtype === 'int8',
-      false,
-    );
-    const plan = planRequant(cols);
-    d.requantMode = plan.mode;
     const packed = new Int16Array(buf, base + d.packedOffset, d.packedBytes >> 1);
-    staged.pack(plan.factor, packed);
+    d.requantMode = packQuantizedLayer(
+      {
+        rq,
+        weights: filter.data as Int8Array | Uint8Array,
+        n: ref.outC,
+        k: ref.k,
+        filterZeroPoint: rq.filterZeroPoint,
+        bias: biasAsFloat64(bias),
+        signedInput: x.dtype === 'int8',
+        signedOutput: output(node, 0).dtype === 'int8',
+        depthwise: false,
+      },
+      packed,
+      new Uint8Array(buf, base + d.rqOffset, d.rqBytes),
+    );
     if (isQ8Conv3x3c3(ref)) {
       i32[C.WROWS] = d.wrowsOffset;
       i32[C.B3] = base + d.b3Offset;
@@ -308,7 +304,6 @@ export const conv2dPlan: WasmPlan<ConvRef, ConvWasm> = {
         new Int16Array(buf, base + d.b3Offset, (blocks * Q8C3_BLOCK_BYTES) >> 1),
       );
     }
-    writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 
   eval(_node: KernelNode, d: ConvWasm, ctx: EvalContext): void {

@@ -23,11 +23,9 @@ import { f32DepthwisePackedFloats, q8DepthwisePackedBytes, roundUp8 } from './pa
 import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
 import {
   REQUANT_START_OFFSET,
-  planRequant,
+  packQuantizedLayer,
   requantBlockBytes,
-  requantColumns,
   writeHybridBlock,
-  writeRequantBlock,
 } from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
@@ -212,24 +210,22 @@ export const depthwiseConv2dPlan: WasmPlan<DepthwiseRef, DepthwiseWasm> = {
     i32[D.SCRATCH_STRIDE] = d.tableStride;
     d.job.scratchAddress = -1;
     bytes.fill(rq.inputZeroPoint & 0xff, d.zpRowOffset, d.zpRowOffset + cp);
-    const w8 = filter.data as Int8Array | Uint8Array;
     // The kernel multiplies raw inputs: the input zero point is folded into the bias.
-    const staged = stageQ8(w8, taps, c, rq.filterZeroPoint, true);
-    const cols = requantColumns(
-      rq,
-      biasAsFloat64(bias),
-      staged.sums,
-      x.dtype === 'int8',
-      output(node, 0).dtype === 'int8',
-      true,
-    );
-    const plan = planRequant(cols);
-    d.requantMode = plan.mode;
-    staged.pack(
-      plan.factor,
+    d.requantMode = packQuantizedLayer(
+      {
+        rq,
+        weights: filter.data as Int8Array | Uint8Array,
+        n: taps,
+        k: c,
+        filterZeroPoint: rq.filterZeroPoint,
+        bias: biasAsFloat64(bias),
+        signedInput: x.dtype === 'int8',
+        signedOutput: output(node, 0).dtype === 'int8',
+        depthwise: true,
+      },
       new Int16Array(buf, base + d.weightsOffset, q8DepthwisePackedBytes(taps, c) >> 1),
+      new Uint8Array(buf, base + d.biasOffset, d.biasBytes),
     );
-    writeRequantBlock(new Uint8Array(buf, base + d.biasOffset, d.biasBytes), cols, plan);
   },
 
   eval(_node: KernelNode, d: DepthwiseWasm, ctx: EvalContext): void {

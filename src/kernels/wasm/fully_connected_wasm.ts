@@ -20,13 +20,7 @@ import type { KernelInstance } from './module.js';
 import { packF32, stageQ8 } from './packer.js';
 import { f32GemmPackedBytes, q8GemmPackedBytes, roundUp8 } from './packing.js';
 import { type HybridInput, hybridInputBytes, initHybridInput, prepareHybridInput } from './hybrid_input.js';
-import {
-  planRequant,
-  requantBlockBytes,
-  requantColumns,
-  writeHybridBlock,
-  writeRequantBlock,
-} from './requant_block.js';
+import { packQuantizedLayer, requantBlockBytes, writeHybridBlock } from './requant_block.js';
 import { type WasmPlan, addressOf } from './wasm_kernel.js';
 
 export type FcRef = ReturnType<typeof fullyConnectedKernel.prepare>;
@@ -201,20 +195,21 @@ export const fullyConnectedPlan: WasmPlan<FcRef, FcWasm> = {
     i32[Q.SCRATCH_STRIDE] = d.scratchStride;
     i32[Q.BLOCK] = d.block;
     d.job.scratchAddress = -1;
-    const w8 = filter.data as Int8Array | Uint8Array;
-    const staged = stageQ8(w8, ref.units, ref.depth, ref.filterZeroPoint, false);
-    const cols = requantColumns(
-      rq,
-      biasAsFloat64(bias),
-      staged.sums,
-      x.dtype === 'int8',
-      output(node, 0).dtype === 'int8',
-      false,
+    d.requantMode = packQuantizedLayer(
+      {
+        rq,
+        weights: filter.data as Int8Array | Uint8Array,
+        n: ref.units,
+        k: ref.depth,
+        filterZeroPoint: ref.filterZeroPoint,
+        bias: biasAsFloat64(bias),
+        signedInput: x.dtype === 'int8',
+        signedOutput: output(node, 0).dtype === 'int8',
+        depthwise: false,
+      },
+      new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1),
+      new Uint8Array(buf, base + d.rqOffset, d.rqBytes),
     );
-    const plan = planRequant(cols);
-    d.requantMode = plan.mode;
-    staged.pack(plan.factor, new Int16Array(buf, base + PARAMS_BYTES, d.packedBytes >> 1));
-    writeRequantBlock(new Uint8Array(buf, base + d.rqOffset, d.rqBytes), cols, plan);
   },
 
   eval(_node: KernelNode, d: FcWasm, ctx: EvalContext): void {

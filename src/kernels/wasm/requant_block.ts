@@ -13,7 +13,7 @@
  */
 import { multiplyByQuantizedMultiplier } from '../internal/multiply_by_quantized_multiplier.js';
 import type { Requant } from '../conv/requantize.js';
-import { packRequantColumns, planRequantColumns, requantColumnArrays } from './packer.js';
+import { packRequantColumns, planRequantColumns, requantColumnArrays, stageQ8 } from './packer.js';
 import { type ColumnSums, roundUp8 } from './packing.js';
 
 /** Word indices of the block header and per-column array indices (assembly/requantize.ts). */
@@ -193,3 +193,39 @@ export function writeHybridBlock(dst: Uint8Array, n: number, cols: HybridColumns
 
 /** Byte offset in a block of its accumulator-start array (a depthwise hybrid node rewrites it per invoke). */
 export const REQUANT_START_OFFSET = HEADER_BYTES + RQA.BIAS;
+
+/** A quantized layer's constants as the wasm plans hand them to packQuantizedLayer. */
+export interface QuantizedLayer {
+  rq: Requant;
+  /** Weights w[n][k]; for a depthwise layer w[taps = n][channels = k]. */
+  weights: Int8Array | Uint8Array;
+  n: number;
+  k: number;
+  /** Subtracted from every weight (FULLY_CONNECTED subtracts it for int8 too; the convolutions take rq's). */
+  filterZeroPoint: number;
+  bias: Float64Array | null;
+  signedInput: boolean;
+  signedOutput: boolean;
+  /** Depthwise layout; the kernel multiplies raw inputs, so the input zero point is folded into the start. */
+  depthwise: boolean;
+}
+
+/**
+ * Packs a quantized layer at allocateTensors(): stages its weights in the packer, derives the
+ * per-column requantization and its plan, packs (w - zp_w) * factor into `packed` and writes the
+ * requantization block into `block`. Returns the requantization mode chosen. Throws when the
+ * layer does not fit a wasm memory (packer.ts).
+ */
+export function packQuantizedLayer(
+  layer: QuantizedLayer,
+  packed: Int16Array,
+  block: Uint8Array,
+): RequantPlan['mode'] {
+  const { rq, depthwise } = layer;
+  const staged = stageQ8(layer.weights, layer.n, layer.k, layer.filterZeroPoint, depthwise);
+  const cols = requantColumns(rq, layer.bias, staged.sums, layer.signedInput, layer.signedOutput, depthwise);
+  const plan = planRequant(cols);
+  staged.pack(plan.factor, packed);
+  writeRequantBlock(block, cols, plan);
+  return plan.mode;
+}
