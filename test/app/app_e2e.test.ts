@@ -8,26 +8,22 @@
  *
  * Without Chromium or the fixtures the tests skip locally with one line; with CI=true they fail.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type CDPSession, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModel } from '../../app/src/model_catalog.js';
 import { writeModel } from '../../src/format/model_writer.js';
 import { ModelBuilder } from '../../src/ir/model_builder.js';
 import { decodeImageBytes } from '../../src/node/decode_image.js';
 import { ImageClassifier } from '../../src/vision/image_classifier.js';
-import { HAVE_FIXTURES, IN_CI, fixturePath, readFixture } from '../support/fixtures.js';
+import { HAVE_FIXTURES, fixturePath, readFixture } from '../support/fixtures.js';
 import { OUTPUT, REPO, buildApp } from './helpers/app_build.js';
 import { type RunningServer, startAppServer } from './helpers/app_server.js';
 import { blankness, writeY4m } from './helpers/media.js';
+import { launchChromium, requireChromium } from '../support/chromium.js';
 
-const CHROMIUM = process.env.TFLITE_TS_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (IN_CI) throw new Error(`Chromium not found at ${CHROMIUM} (CI=true): install the chromium package`);
-  console.warn(`Chromium not found at ${CHROMIUM}: app end-to-end tests are skipped`);
-}
+const HAVE_CHROMIUM = requireChromium('app end-to-end tests');
 
 const MOBILENET = 'models/classification/mobilenet_v1_0.25_224_quant.tflite';
 const BURGER = 'images/burger.jpg';
@@ -76,20 +72,11 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('the app on a phone in headles
     app = await startAppServer(['--port', '0', '--host', '127.0.0.1', '--dir', DIST]);
     mirror = await startAppServer(['--port', '0', '--host', '127.0.0.1', '--dir', MIRROR, '--cors']);
     origin = `http://127.0.0.1:${app.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${Y4M}`,
-        '--use-fake-ui-for-media-stream',
-      ],
-    });
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${Y4M}`,
+      '--use-fake-ui-for-media-stream',
+    ]);
   }, 180_000);
 
   afterAll(async () => {

@@ -5,11 +5,10 @@
  * Chromium: every chart present with the expected points and bars, no request leaves the page,
  * and the screenshot is not blank.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIO } from '../../src/cli/io.js';
@@ -17,14 +16,10 @@ import { run } from '../../src/cli/main.js';
 import type { CompareReport } from '../../src/eval/compare_report.js';
 import type { EvalReport } from '../../src/eval/eval_report.js';
 import { barChart, escapeXml, niceTicks, scatterChart } from '../../src/eval/svg_chart.js';
-import { HAVE_FIXTURES, IN_CI, fixturePath } from '../support/fixtures.js';
+import { HAVE_FIXTURES, fixturePath } from '../support/fixtures.js';
+import { launchChromium, requireChromium } from '../support/chromium.js';
 
-const CHROMIUM = process.env.TFLITE_TS_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (IN_CI) throw new Error(`Chromium not found at ${CHROMIUM} (CI=true): install the chromium package`);
-  console.warn(`Chromium not found at ${CHROMIUM}: the HTML report rendering test is skipped`);
-}
+const HAVE_CHROMIUM = requireChromium('the HTML report rendering test');
 
 const tmp = mkdtempSync(join(tmpdir(), 'tflite-ts-compare-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -139,17 +134,7 @@ describe.skipIf(!HAVE_FIXTURES)('tflite-ts compare', () => {
       const page = readFileSync(html, 'utf8');
       // Nothing to fetch: no executable script, no src / href / url() / @import.
       expect(page).not.toMatch(/<script(?![^>]*application\/json)|\s(src|href)=|url\(|@import/);
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launchChromium([]);
       try {
         const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
         const requests: string[] = [];

@@ -7,26 +7,22 @@
  *
  * Without Chromium the test skips locally with one line; with CI=true it fails.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../../src/errors.js';
 import { decodeImageBytes } from '../../../src/node/decode_image.js';
 import { ImageClassifier, type ImageClassifierOptions } from '../../../src/vision/image_classifier.js';
-import { HAVE_FIXTURES, IN_CI, fixturePath } from '../../support/fixtures.js';
+import { HAVE_FIXTURES, fixturePath } from '../../support/fixtures.js';
 import { withExifOrientation } from '../helpers/image_files.js';
+import { launchChromium, requireChromium } from '../../support/chromium.js';
 
-const CHROMIUM = process.env.TFLITE_TS_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (IN_CI) throw new Error(`Chromium not found at ${CHROMIUM} (CI=true): install the chromium package`);
-  console.warn(`Chromium not found at ${CHROMIUM}: browser parity tests are skipped`);
-}
+const HAVE_CHROMIUM = requireChromium('browser parity tests');
 
 /** A classifier model our kernels can run; the first that allocates is used. */
 const MODELS = [
@@ -65,17 +61,7 @@ describe.skipIf(!HAVE_FIXTURES || !HAVE_CHROMIUM)('Node and headless Chromium ag
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium([]);
     page = await browser.newPage();
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => 'tfliteTsTest' in globalThis);
